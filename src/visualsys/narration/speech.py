@@ -1,0 +1,84 @@
+"""Speech: what a voice returns, and the one-method interface every voice implements."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Word:
+    """One spoken word and when it is heard, in seconds from the clip's start."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass
+class Speech:
+    """A synthesised (or recorded) clip with a timing for every word.
+
+    ``words`` holds exactly one entry per whitespace-separated token of the
+    text that was spoken, in order; bookmarks and captions rely on that.
+    """
+
+    samples: np.ndarray  # float32, mono, in [-1, 1]
+    sample_rate: int
+    words: list[Word] = field(default_factory=list)
+    #: "model" when the timings come from the voice itself, "estimate" otherwise.
+    timing_source: str = "estimate"
+
+    @property
+    def duration(self) -> float:
+        """Length of the clip in seconds."""
+        return len(self.samples) / self.sample_rate
+
+
+class SpeechService(ABC):
+    """A voice. Subclasses implement :meth:`synthesize`; everything else is shared.
+
+    ``fingerprint`` must change whenever the same text would sound different
+    (voice, speed, engine version): it is part of the audio cache key.
+    """
+
+    name: str = "abstract"
+
+    @property
+    def fingerprint(self) -> str:
+        """Identify the voice and its settings for the audio cache."""
+        return self.name
+
+    @abstractmethod
+    def synthesize(self, text: str) -> Speech:
+        """Speak ``text`` and return the clip with per-word timings."""
+
+
+_PAUSE_AFTER = {",": 1.5, ";": 2.0, ":": 2.0, ".": 3.0, "?": 3.0, "!": 3.0}
+
+
+def estimate_words(text: str, duration: float) -> list[Word]:
+    """Spread ``duration`` over the words of ``text`` in proportion to their length.
+
+    Punctuation at a word's end adds a pause after it, as a voice would. Used
+    by voices that cannot report their own timings (silent, espeak).
+    """
+    tokens = text.split()
+    if not tokens:
+        return []
+    weights = []
+    pauses = []
+    for tok in tokens:
+        letters = len(re.sub(r"[^\w]", "", tok)) or 1
+        weights.append(letters + 1.0)
+        pauses.append(_PAUSE_AFTER.get(tok[-1], 0.0))
+    total = sum(weights) + sum(pauses[:-1])
+    unit = duration / total
+    words, t = [], 0.0
+    for tok, w, p in zip(tokens, weights, pauses):
+        words.append(Word(tok, t, t + w * unit))
+        t += (w + p) * unit
+    return words

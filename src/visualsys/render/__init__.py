@@ -1,0 +1,1 @@
+"""The render pipeline: quality presets, running Manim, muxing, safe outputs."""
