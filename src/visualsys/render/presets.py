@@ -16,8 +16,8 @@ class Quality:
 
     @property
     def width(self) -> int:
-        """Frame width for a 16:9 picture."""
-        return self.height * 16 // 9
+        """Frame width for a 16:9 picture, rounded to even (H.264 4:2:0 needs it)."""
+        return round(self.height * 16 / 9 / 2) * 2
 
     @property
     def label(self) -> str:
