@@ -13,22 +13,49 @@ never runs ahead of, or behind, the voice::
 
 The scene records every beat (start time, text, word timings, audio); the
 render pipeline builds the narration track and the captions from that record.
+
+Every run time is snapped to a whole number of frames, so the scene's clock
+(``self.time``), the frames Manim writes and the beats' start times agree to
+the frame whether an animation is rendered or replayed from Manim's cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from manim import Scene, config
+from manim import Scene, Wait, config
 
 from . import theme
 from .narration.cache import Narrator
+from .narration.lexicon import check_lexicon, merge
 from .narration.markup import Script, parse
+from .narration.recorded import RecordingMissing
 from .narration.speech import Speech, Word
 from .narration.voices import SilentService
+
+#: Relative nudge that keeps a snapped run time on the right side of a whole
+#: frame count: Manim counts ``ceil(t * fps)`` frames for an animation and
+#: ``int(t * fps)`` for a still wait.
+_NUDGE = 1e-9
+
+
+def frame_count(seconds: float, fps: float) -> int:
+    """Whole frames nearest to ``seconds`` at ``fps`` (at least one)."""
+    return max(1, int(round(seconds * fps)))
+
+
+def snap_run_time(seconds: float, fps: float, still: bool = False) -> float:
+    """``seconds`` rounded to whole frames, nudged so Manim writes exactly that many frames.
+
+    ``still`` is for a wait with nothing moving (Manim repeats one frame,
+    counting ``int(t * fps)``); otherwise Manim steps ``np.arange(0, t, 1/fps)``.
+    """
+    k = frame_count(seconds, fps)
+    return k / fps * (1 + _NUDGE if still else 1 - _NUDGE)
 
 
 class BookmarkError(KeyError):
@@ -74,37 +101,56 @@ class Beat:
         """Scene time at which the beat's audio ends."""
         return self.start + self.duration
 
+    @property
+    def bookmarks(self) -> dict[str, float]:
+        """Every bookmark of the beat and its scene time."""
+        return {mark: self.bookmark_time(mark) for mark in self.script.bookmarks}
+
     def bookmark_time(self, mark: str) -> float:
-        """Scene time of the onset of the word after ``mark``."""
+        """Scene time of the onset of the word after ``mark``.
+
+        Raises
+        ------
+        BookmarkError
+            If the beat has no such bookmark; the message names the beat and the mark.
+        """
         if mark not in self.script.bookmarks:
             known = ", ".join(sorted(self.script.bookmarks)) or "none"
             raise BookmarkError(
                 f"beat {self.index + 1} ({self.snippet()!r}) has no bookmark {mark!r}; "
                 f"its bookmarks are: {known}"
             )
-        first_spoken, _ = self.script.spans[self.script.bookmarks[mark]]
-        return self.start + self.speech.words[first_spoken].start
+        return self.start + self._onset(self.script.bookmarks[mark])
+
+    def _onset(self, written_index: int) -> float:
+        """Clip time at which written word ``written_index`` starts to be heard."""
+        a, b = self.script.spans[written_index]
+        words = self.speech.words
+        if a < b:
+            return words[a].start
+        # the lexicon made this word silent: it "starts" where the previous spoken word ends
+        return words[a - 1].end if a > 0 else (words[0].start if words else 0.0)
 
     def time_until_bookmark(self, mark: str, buff: float = 0.0, limit: float | None = None) -> float:
-        """Seconds from now until ``mark`` (at least one frame), plus ``buff``.
+        """Seconds from now until ``mark`` plus ``buff``, in whole frames (at least one).
 
         Use it as a ``run_time`` to make an animation land on the word.
         """
         t = self.bookmark_time(mark) - self.scene.time + buff
         if limit is not None:
             t = min(t, limit)
-        return max(t, 1.0 / config.frame_rate)
+        return frame_count(t, config.frame_rate) / config.frame_rate
 
     def get_remaining_duration(self, buff: float = 0.0) -> float:
-        """Seconds from now until the beat's audio ends (at least one frame)."""
-        return max(self.end - self.scene.time + buff, 1.0 / config.frame_rate)
+        """Seconds from now until the beat's audio ends plus ``buff``, in whole frames (at least one)."""
+        return frame_count(self.end - self.scene.time + buff, config.frame_rate) / config.frame_rate
 
     def written_words(self) -> list[Word]:
         """The written words with scene times, for captions."""
         out = []
-        for word, (a, b) in zip(self.script.written, self.script.spans):
-            if a == b:  # a lexicon entry that speaks nothing: zero-length
-                t = self.start + (self.speech.words[a - 1].end if a else 0.0)
+        for i, (word, (a, b)) in enumerate(zip(self.script.written, self.script.spans, strict=True)):
+            if a == b:  # spoken as part of a neighbour (or not at all): zero length
+                t = self.start + self._onset(i)
                 out.append(Word(word, t, t))
                 continue
             out.append(
@@ -128,12 +174,18 @@ class ExplainerScene(Scene):
         from the text), which is what tests and layout checks want; the
         render pipeline passes the real voice.
     lexicon
-        Pronunciations specific to this scene, merged over the narrator's.
+        Pronunciations specific to this scene, merged over the narrator's
+        (project-wide) lexicon. When not given, the ``TOPIC.lexicon`` of the
+        module that defines the scene class is used, if there is one.
     """
 
-    def __init__(self, narrator: Narrator | None = None, lexicon: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, narrator: Narrator | None = None, lexicon: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         self.narrator = narrator or Narrator(SilentService())
-        self.lexicon = {**self.narrator.lexicon, **(lexicon or {})}
+        if lexicon is None:
+            lexicon = _topic_lexicon(type(self))
+        self.lexicon = merge(self.narrator.lexicon, check_lexicon(lexicon, f"{type(self).__name__} lexicon"))
         self.beats: list[Beat] = []
         self.current_section = "Intro"
         self._section_starts: list[tuple[str, float]] = []
@@ -172,10 +224,14 @@ class ExplainerScene(Scene):
         """
         if self._beat is not None:
             raise RuntimeError("voiceover blocks cannot be nested")
-        script = parse(text, self.lexicon)
+        reads_written = getattr(self.narrator.service, "reads_written_text", False)
+        script = parse(text, {} if reads_written else self.lexicon)
         if not script.written:
-            raise ValueError("a voiceover beat needs at least one word")
-        speech = self.narrator.speak(script.spoken_text)
+            raise ValueError(f"voiceover beat {len(self.beats) + 1} has no words")
+        try:
+            speech = self.narrator.speak(script.spoken_text)
+        except RecordingMissing as exc:
+            raise RecordingMissing(f"beat {len(self.beats) + 1}: {exc}") from None
         beat = Beat(self, len(self.beats), self.time, script, speech, self.current_section)
         self.beats.append(beat)
         self._beat = beat
@@ -187,6 +243,15 @@ class ExplainerScene(Scene):
         if remaining > 0.5 / config.frame_rate:
             self.wait(remaining)
 
+    def get_run_time(self, animations: Sequence[Any]) -> float:
+        """Manim's run time of ``animations``, snapped to whole frames (see :func:`snap_run_time`)."""
+        run_time = super().get_run_time(list(animations))
+        still = (
+            len(animations) == 1 and isinstance(animations[0], Wait)
+            and animations is self.animations and not self.should_update_mobjects()
+        )
+        return snap_run_time(run_time, config.frame_rate, still)
+
     def wait_until_bookmark(self, mark: str) -> None:
         """Wait until the current beat reaches ``mark`` (no-op if already past)."""
         if self._beat is None:
@@ -194,3 +259,11 @@ class ExplainerScene(Scene):
         delay = self._beat.bookmark_time(mark) - self.time
         if delay > 0.5 / config.frame_rate:
             self.wait(delay)
+
+
+def _topic_lexicon(scene_cls: type) -> dict[str, str]:
+    """The ``TOPIC.lexicon`` of the module that defines ``scene_cls`` (empty if none)."""
+    module = sys.modules.get(scene_cls.__module__)
+    topic = getattr(module, "TOPIC", None)
+    lexicon = getattr(topic, "lexicon", None)
+    return dict(lexicon) if isinstance(lexicon, dict) else {}

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .lexicon import check_lexicon
 from .speech import Speech, SpeechService, Word
 
-CACHE_FORMAT = 1
+#: Bumped when the stored format or the meaning of a stored field changes.
+CACHE_FORMAT = 2
 
 
 class Narrator:
@@ -31,8 +33,15 @@ class Narrator:
     cache_dir
         Where clips are kept; ``None`` keeps nothing (every call synthesises).
     lexicon
-        Project-wide pronunciations (written term -> spoken form); a topic's
-        own lexicon is merged on top of it by the scene.
+        Project-wide pronunciations (written term -> spoken form), e.g.
+        ``load_lexicon("assets/lexicon.json")``; a topic's own lexicon is
+        merged on top of it by the scene.
+
+    Examples
+    --------
+    >>> from visualsys.narration import Narrator, get_service, load_lexicon
+    >>> narrator = Narrator(get_service("hibari"), ".cache/speech", load_lexicon("assets/lexicon.json"))
+    >>> speech = narrator.speak("The write-ahead log comes first.")  # synthesised once, then cached
     """
 
     def __init__(
@@ -43,9 +52,11 @@ class Narrator:
     ) -> None:
         self.service = service
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.lexicon = dict(lexicon or {})
+        self.lexicon = check_lexicon(lexicon or {}, "narrator lexicon")
         #: How many clips were synthesised (not served from the cache).
         self.synth_calls = 0
+        #: How many clips were served from the cache.
+        self.cache_hits = 0
 
     def key(self, text: str) -> str:
         """Cache key of ``text`` spoken by this narrator's voice."""
@@ -57,9 +68,12 @@ class Narrator:
         path = self._path(text)
         if path is not None and path.exists():
             try:
-                return _load(path)
+                speech = _load(path)
             except (OSError, ValueError, KeyError):
                 path.unlink(missing_ok=True)  # a damaged entry is re-made
+            else:
+                self.cache_hits += 1
+                return speech
         speech = self.service.synthesize(text)
         self.synth_calls += 1
         if len(speech.words) != len(text.split()):
@@ -72,7 +86,7 @@ class Narrator:
         return speech
 
     def _path(self, text: str) -> Path | None:
-        if self.cache_dir is None:
+        if self.cache_dir is None or not getattr(self.service, "cacheable", True):
             return None
         key = self.key(text)
         return self.cache_dir / key[:2] / f"{key}.npz"

@@ -53,23 +53,37 @@ class Script:
         return " ".join(self.written)
 
 
-def _speak(word: str, lexicon: dict[str, str]) -> str:
-    if not lexicon:
-        return word
-    if word in lexicon:
-        return lexicon[word]
-    m = _EDGE_PUNCT.match(word)
-    assert m is not None  # the pattern matches any string
-    core = m.group("core")
-    for key in (core, core.removesuffix("'s"), core.removesuffix("s")):
-        if key and key in lexicon:
-            rest = core[len(key):]
-            return m.group("pre") + lexicon[key] + rest + m.group("post")
-    return word
+_OPENERS = "\"'([“‘"
+_CLOSERS = "\"')]”’.,;:!?…"
+_ENDINGS = ("'s", "’s", "s", "")
+
+
+def _match(phrase: str, lexicon: dict[str, str]) -> str | None:
+    """The spoken form of ``phrase`` if a lexicon term is all of it, bar punctuation and endings."""
+    if phrase in lexicon:
+        return lexicon[phrase]
+    lead = len(phrase) - len(phrase.lstrip(_OPENERS))
+    trail = len(phrase) - len(phrase.rstrip(_CLOSERS))
+    for a in range(lead + 1):
+        for b in range(trail + 1):
+            core = phrase[a : len(phrase) - b]
+            for ending in _ENDINGS:
+                key = core[: len(core) - len(ending)] if ending else core
+                if len(key) > 1 and core.endswith(ending) and key in lexicon:
+                    return phrase[:a] + lexicon[key] + ending + phrase[len(phrase) - b :]
+    return None
+
+
+def _share(n_spoken: int, n_written: int) -> list[tuple[int, int]]:
+    """Split ``n_spoken`` words over ``n_written`` as evenly as possible, in order."""
+    return [(k * n_spoken // n_written, (k + 1) * n_spoken // n_written) for k in range(n_written)]
 
 
 def parse(text: str, lexicon: dict[str, str] | None = None) -> Script:
     """Parse narration markup into a :class:`Script`.
+
+    Lexicon terms are matched over whole words, longest first; a term may
+    span several words ("O(log N)") but not a bookmark.
 
     Raises
     ------
@@ -78,9 +92,12 @@ def parse(text: str, lexicon: dict[str, str] | None = None) -> Script:
         a bookmark with no word after it.
     """
     lexicon = lexicon or {}
-    script = Script()
+    longest = max((len(k.split()) for k in lexicon), default=1)
+    # 1. words, and the bookmarks waiting before each word
+    words: list[str] = []
+    marks_before: dict[int, list[str]] = {}
+    seen: set[str] = set()
     pos = 0
-    pending: list[str] = []
     for m in list(_BOOKMARK.finditer(text)) + [None]:
         chunk = text[pos : m.start() if m else len(text)]
         stray = _ANY_TAG.search(chunk)
@@ -89,24 +106,37 @@ def parse(text: str, lexicon: dict[str, str] | None = None) -> Script:
                 f"unknown tag {stray.group(0)!r} in narration; the only tag is "
                 '<bookmark mark="name"/>'
             )
-        for word in chunk.split():
-            for mark in pending:
-                script.bookmarks[mark] = len(script.written)
-            pending = []
-            spoken = _speak(word, lexicon).split()
-            start = len(script.spoken)
-            script.written.append(word)
-            script.spoken.extend(spoken)
-            script.spans.append((start, len(script.spoken)))
+        words.extend(chunk.split())
         if m is None:
             break
         mark = m.group("mark")
-        if mark in script.bookmarks or mark in pending:
+        if mark in seen:
             raise MarkupError(f"bookmark {mark!r} appears twice in one beat")
-        pending.append(mark)
+        seen.add(mark)
+        marks_before.setdefault(len(words), []).append(mark)
         pos = m.end()
-    if pending:
+    if len(words) in marks_before:
         raise MarkupError(
-            f"bookmark {pending[0]!r} is at the very end of the beat; put it before a word"
+            f"bookmark {marks_before[len(words)][0]!r} is at the very end of the beat; put it before a word"
         )
+    # 2. written -> spoken, longest lexicon match first
+    script = Script()
+    i = 0
+    while i < len(words):
+        n, spoken = 1, [words[i]]
+        for size in range(min(longest, len(words) - i), 0, -1):
+            if any(i < k < i + size for k in marks_before):
+                continue  # a term never spans a bookmark
+            said = _match(" ".join(words[i : i + size]), lexicon) if lexicon else None
+            if said is not None:
+                n, spoken = size, said.split()
+                break
+        base = len(script.spoken)
+        script.spoken.extend(spoken)
+        for k, (a, b) in enumerate(_share(len(spoken), n)):
+            for mark in marks_before.get(i + k, []):
+                script.bookmarks[mark] = len(script.written)
+            script.written.append(words[i + k])
+            script.spans.append((base + a, base + b))
+        i += n
     return script

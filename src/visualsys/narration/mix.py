@@ -101,6 +101,7 @@ def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS,
     return out.astype(np.float32)
 
 
-def narration_track(clips: Iterable[tuple[float, Speech]], total: float, rate: int = TRACK_RATE) -> np.ndarray:
+def narration_track(clips: Iterable[tuple[float, Speech]], total: float,
+                    rate: int = TRACK_RATE) -> np.ndarray:
     """Place, resample and normalise the beats: the finished narration track."""
     return normalise(place_beats(clips, total, rate), rate)

@@ -38,6 +38,10 @@ class Speech:
         return len(self.samples) / self.sample_rate
 
 
+class VoiceUnavailable(RuntimeError):
+    """A voice's package, program or files are missing; the message says how to get them."""
+
+
 class SpeechService(ABC):
     """A voice. Subclasses implement :meth:`synthesize`; everything else is shared.
 
@@ -46,6 +50,11 @@ class SpeechService(ABC):
     """
 
     name: str = "abstract"
+    #: False for voices whose clips are cheaper to re-read than to cache (recordings).
+    cacheable: bool = True
+    #: True for voices that read the text as written (a person reading the
+    #: script): the pronunciation lexicon is not applied for them.
+    reads_written_text: bool = False
 
     @property
     def fingerprint(self) -> str:
@@ -78,7 +87,32 @@ def estimate_words(text: str, duration: float) -> list[Word]:
     total = sum(weights) + sum(pauses[:-1])
     unit = duration / total
     words, t = [], 0.0
-    for tok, w, p in zip(tokens, weights, pauses):
+    for tok, w, p in zip(tokens, weights, pauses, strict=True):
         words.append(Word(tok, t, t + w * unit))
         t += (w + p) * unit
     return words
+
+
+def voiced_region(samples: np.ndarray, rate: int, floor_db: float = -40.0) -> tuple[float, float]:
+    """Return ``(start, end)`` seconds of the part of a clip above ``floor_db`` relative to its peak.
+
+    Measured in 10 ms frames; a silent clip gives ``(0, duration)``.
+    """
+    duration = len(samples) / rate if rate else 0.0
+    hop = max(1, rate // 100)
+    n = len(samples) // hop
+    if n == 0:
+        return 0.0, duration
+    frames = samples[: n * hop].astype(np.float64).reshape(n, hop)
+    rms = np.sqrt(np.mean(frames**2, axis=1))
+    peak = rms.max()
+    if peak <= 0:
+        return 0.0, duration
+    loud = np.nonzero(rms >= peak * 10 ** (floor_db / 20))[0]
+    return loud[0] * hop / rate, min(duration, (loud[-1] + 1) * hop / rate)
+
+
+def estimate_voiced_words(text: str, samples: np.ndarray, rate: int) -> list[Word]:
+    """:func:`estimate_words` over the clip's voiced part (leading and trailing silence skipped)."""
+    start, end = voiced_region(samples, rate)
+    return [Word(w.text, w.start + start, w.end + start) for w in estimate_words(text, end - start)]

@@ -1,8 +1,18 @@
 """The voices visualsys ships with, and :func:`get_service` to pick one by name.
 
-Each voice is imported only when it is chosen, so an optional engine that is
-not installed costs nothing until someone asks for it; then they get one
-sentence naming the install command.
+========  =====================================  =============================
+voice     what it is                             word timings
+========  =====================================  =============================
+hibari    default; hibari-tts, Apache-2.0        the model's phoneme durations
+piper     optional (GPL): piper-tts + joe voice  piper's phoneme alignments
+espeak    Debian's espeak-ng, a subprocess       estimated
+recorded  the creator's own WAV per beat         estimated (voiced part)
+silent    no audio; length from the text         estimated
+========  =====================================  =============================
+
+Each engine is imported only when its voice is chosen, so an optional engine
+that is not installed costs nothing until someone asks for it; then they get
+one sentence naming the install command (:class:`VoiceUnavailable`).
 """
 
 from __future__ import annotations
@@ -16,50 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .speech import Speech, SpeechService, estimate_words
-
-
-class VoiceUnavailable(RuntimeError):
-    """A voice's package or program is missing; the message says how to install it."""
-
-
-class HibariService(SpeechService):
-    """The default voice: ``hibari-tts`` with its bundled English voice "heart".
-
-    Offline, Apache-2.0, about 150x faster than real time on one core. A fixed
-    ``seed`` makes synthesis bit-identical run to run.
-    """
-
-    name = "hibari"
-
-    def __init__(self, voice: str = "heart", speed: float = 1.0, seed: int = 0) -> None:
-        if speed <= 0:
-            raise ValueError(f"speed must be > 0, got {speed}")
-        try:
-            import hibari
-        except ImportError as exc:  # pragma: no cover - exercised via CLI test with a fake
-            raise VoiceUnavailable(
-                "The hibari voice needs the hibari-tts package: run "
-                "`.venv/bin/pip install hibari-tts==0.2.1` (or `make setup`)."
-            ) from exc
-        self._hibari = hibari
-        self.voice, self.speed, self.seed = voice, speed, seed
-        self._tts = None
-
-    @property
-    def fingerprint(self) -> str:
-        return f"hibari-{self._hibari.__version__}:{self.voice}:{self.speed}:{self.seed}"
-
-    def _engine(self):
-        if self._tts is None:
-            self._tts = self._hibari.Hibari(voice=self.voice)
-        return self._tts
-
-    def synthesize(self, text: str) -> Speech:
-        tts = self._engine()
-        samples = np.asarray(tts(text, speed=self.speed, seed=self.seed), dtype=np.float32)
-        rate = self._hibari.SAMPLE_RATE
-        return Speech(samples, rate, estimate_words(text, len(samples) / rate))
+from .hibari_voice import HibariService
+from .piper_voice import PiperService
+from .recorded import RecordedService
+from .speech import Speech, SpeechService, VoiceUnavailable, estimate_voiced_words, estimate_words
 
 
 class EspeakService(SpeechService):
@@ -74,22 +44,29 @@ class EspeakService(SpeechService):
                 "The espeak voice needs the espeak-ng program: run "
                 "`sudo apt-get install espeak-ng`."
             )
+        if words_per_minute <= 0:
+            raise ValueError(f"words_per_minute must be > 0, got {words_per_minute}")
         self.voice, self.wpm = voice, words_per_minute
+        version = subprocess.run([self.binary, "--version"], capture_output=True, text=True)
+        self.version = (version.stdout.split("\n")[0] or "unknown").strip()
 
     @property
     def fingerprint(self) -> str:
-        return f"espeak:{self.voice}:{self.wpm}"
+        """Voice, settings and engine version, for the audio cache key."""
+        return f"espeak:{self.version}:{self.voice}:{self.wpm}"
 
     def synthesize(self, text: str) -> Speech:
+        """Speak ``text``; see :meth:`SpeechService.synthesize`."""
         with tempfile.TemporaryDirectory() as tmp:
             wav = Path(tmp) / "out.wav"
-            subprocess.run(
-                [self.binary, "-v", self.voice, "-s", str(self.wpm), "-w", str(wav), text],
+            subprocess.run(  # the text goes in on stdin, so nothing in it can pass for an option
+                [self.binary, "-v", self.voice, "-s", str(self.wpm), "-w", str(wav), "--stdin"],
+                input=text.encode("utf-8"),
                 check=True,
                 capture_output=True,
             )
             samples, rate = read_wav(wav)
-        return Speech(samples, rate, estimate_words(text, len(samples) / rate))
+        return Speech(samples, rate, estimate_voiced_words(text, samples, rate))
 
 
 class SilentService(SpeechService):
@@ -108,9 +85,11 @@ class SilentService(SpeechService):
 
     @property
     def fingerprint(self) -> str:
+        """Voice, settings and engine version, for the audio cache key."""
         return f"silent:{self.wpm}"
 
     def synthesize(self, text: str) -> Speech:
+        """Speak ``text``; see :meth:`SpeechService.synthesize`."""
         n_words = len(text.split())
         pauses = len(re.findall(r"[.!?]", text)) * 0.25
         duration = n_words * 60.0 / self.wpm + pauses if n_words else 0.0
@@ -132,9 +111,11 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 
 #: Voice names accepted by ``--voice``, and how to make each.
-VOICES = {
+VOICES: dict[str, type[SpeechService]] = {
     "hibari": HibariService,
+    "piper": PiperService,
     "espeak": EspeakService,
+    "recorded": RecordedService,
     "silent": SilentService,
 }
 
@@ -148,3 +129,9 @@ def get_service(name: str, **options) -> SpeechService:
             f"unknown voice {name!r}; choose one of: {', '.join(VOICES)}"
         ) from None
     return factory(**options)
+
+
+__all__ = [
+    "VOICES", "EspeakService", "HibariService", "PiperService", "RecordedService", "SilentService",
+    "VoiceUnavailable", "get_service", "read_wav",
+]
