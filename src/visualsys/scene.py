@@ -21,6 +21,8 @@ the frame whether an animation is rendered or replayed from Manim's cache.
 
 from __future__ import annotations
 
+import math
+
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -239,9 +241,11 @@ class ExplainerScene(Scene):
             yield beat
         finally:
             self._beat = None
-        remaining = beat.end - self.time
-        if remaining > 0.5 / config.frame_rate:
-            self.wait(remaining)
+        # wait to the first frame boundary at or after the audio's end, so the
+        # picture always covers the whole beat (never cut by a rounding frame)
+        end = math.ceil(beat.end * config.frame_rate - 1e-6) / config.frame_rate
+        if end - self.time > 1e-6:
+            self.wait(end - self.time)
 
     def get_run_time(self, animations: Sequence[Any]) -> float:
         """Manim's run time of ``animations``, snapped to whole frames (see :func:`snap_run_time`)."""

@@ -160,29 +160,34 @@ def _moves(before: dict[str, str], after: dict[str, str]) -> dict[str, tuple[str
     return {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
 
 
-def spread(angles: list[float], min_gap: float, iterations: int = 200) -> list[float]:
-    """Nudge clockwise-sorted ring angles apart so neighbours are ``min_gap`` apart.
+def spread(angles: list[float], min_gap: float) -> list[float]:
+    """Move clockwise-sorted ring positions apart so neighbours are at least ``min_gap`` apart.
 
-    The input order is kept (so the drawing keeps the hash order); items only
-    move as far as needed. Angles are in "turns" of the ring, 0..1 clockwise.
+    Positions are in turns of the ring (0..1, clockwise). The clockwise order
+    is kept (so the drawing keeps the hash order) and the total squared
+    displacement is the least possible: the ring is cut at its widest gap and
+    the rest is an isotonic regression (pool adjacent violators).
     """
     n = len(angles)
     if n < 2:
         return list(angles)
     gap = min(min_gap, 1.0 / n)
-    out = list(angles)
-    for _ in range(iterations):
-        moved = False
-        for i in range(n):
-            j = (i + 1) % n
-            d = (out[j] - out[i]) % 1.0
-            if d < gap - 1e-9:
-                push = (gap - d) / 2
-                out[i] = (out[i] - push) % 1.0
-                out[j] = (out[j] + push) % 1.0
-                moved = True
-        if not moved:
-            break
+    widest = max(range(n), key=lambda i: (angles[(i + 1) % n] - angles[i]) % 1.0)
+    order = [(widest + 1 + i) % n for i in range(n)]
+    base = angles[order[0]]
+    x = [base + (angles[j] - base) % 1.0 for j in order]  # unwrapped, non-decreasing
+    # y[i] = z[i] + i * gap with z non-decreasing and closest to x[i] - i * gap
+    blocks: list[list[float]] = []  # [mean, weight]
+    for i, xi in enumerate(x):
+        blocks.append([xi - i * gap, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, w2 = blocks.pop()
+            m1, w1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+    z = [m for m, w in blocks for _ in range(int(w))]
+    out = [0.0] * n
+    for i, j in enumerate(order):
+        out[j] = (z[i] + i * gap) % 1.0
     return out
 
 
