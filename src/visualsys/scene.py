@@ -22,7 +22,6 @@ the frame whether an animation is rendered or replayed from Manim's cache.
 from __future__ import annotations
 
 import math
-
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager

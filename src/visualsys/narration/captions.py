@@ -42,10 +42,11 @@ class Cue:
 def wrap(words: Sequence[str], width: int = MAX_LINE) -> list[str] | None:
     """Split ``words`` into at most two balanced lines no wider than ``width``.
 
-    Returns ``None`` if they do not fit.
+    Returns ``None`` if they do not fit. A single word wider than ``width`` (a
+    long URL) is returned on its own line: words are never split.
     """
     text = " ".join(words)
-    if len(text) <= width:
+    if len(text) <= width or len(words) == 1:
         return [text]
     best = None
     for i in range(1, len(words)):

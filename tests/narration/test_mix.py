@@ -1,0 +1,91 @@
+"""The narration track: placement, 48 kHz, -16 LUFS integrated, true peak at most -1 dBTP."""
+
+import numpy as np
+import pyloudnorm
+import pytest
+from scipy.signal import resample
+
+from visualsys.narration.mix import TRACK_RATE, limit, narration_track, place_beats, to_rate, true_peak
+from visualsys.narration.speech import Speech
+
+BEATS = [
+    "Servers sit on a ring, and keys do too.",
+    "A key walks clockwise until it meets a server.",
+    "When a server leaves, only its keys move!",
+]
+
+
+def lufs(x, rate=TRACK_RATE):
+    return pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64))
+
+
+def peak_dbtp(x):
+    """True peak, measured independently of mix.py: FFT resampling to 4x (BS.1770 oversampling)."""
+    return 20 * np.log10(np.max(np.abs(resample(x.astype(np.float64), 4 * len(x)))))
+
+
+@pytest.fixture(scope="module")
+def speech_track(hibari):
+    clips, t = [], 0.3
+    for text in BEATS:
+        s = hibari.synthesize(text)
+        clips.append((t, s))
+        t += s.duration + 0.5
+    return clips, t + 0.3
+
+
+def test_real_speech_is_normalised_to_broadcast_loudness(speech_track):
+    clips, total = speech_track
+    track = narration_track(clips, total)
+    assert track.dtype == np.float32 and len(track) == round(total * TRACK_RATE)
+    assert abs(lufs(track) - (-16.0)) <= 0.5
+    assert peak_dbtp(track) <= -1.0
+
+
+def test_a_hot_burst_would_overshoot_without_the_limiter():
+    rng = np.random.default_rng(0)
+    bed = (0.03 * rng.standard_normal(10 * TRACK_RATE)).astype(np.float32)
+    n = int(0.03 * TRACK_RATE)
+    bed[5 * TRACK_RATE : 5 * TRACK_RATE + n] = 0.9 * np.sin(2 * np.pi * 3000 * np.arange(n) / TRACK_RATE)
+    plain = bed * 10 ** ((-16.0 - lufs(bed)) / 20)
+    assert peak_dbtp(plain) > 3.0  # plain gain would clip badly
+    track = narration_track([(0.0, Speech(bed, TRACK_RATE, []))], 10.0)
+    assert abs(lufs(track) - (-16.0)) <= 0.5
+    assert peak_dbtp(track) <= -1.0
+
+
+def test_inter_sample_peaks_are_caught():
+    # a quarter-rate sine sampled at 45 degrees: samples at 0.707, true peak 1.0 (+3 dB over sample peak)
+    n = np.arange(4 * TRACK_RATE)
+    x = (0.99 * np.sin(2 * np.pi * (TRACK_RATE / 4) * n / TRACK_RATE + np.pi / 4)).astype(np.float32)
+    x[: TRACK_RATE * 3] *= 0.02
+    assert peak_dbtp(x) - 20 * np.log10(np.max(np.abs(x))) > 2.5
+    out = limit(x * 1.5, TRACK_RATE)
+    assert peak_dbtp(out) <= -1.0
+    assert 20 * np.log10(true_peak(out)) == pytest.approx(peak_dbtp(out), abs=0.2)
+
+
+def test_the_limiter_leaves_quiet_audio_alone():
+    x = (0.2 * np.sin(np.arange(TRACK_RATE) / 9.0)).astype(np.float32)
+    assert np.array_equal(limit(x, TRACK_RATE), x)
+
+
+def test_beats_land_at_their_start_times_at_48_khz(hibari):
+    s = hibari.synthesize("Hello.")
+    track = place_beats([(1.0, s)], 3.0)
+    assert len(track) == 3 * TRACK_RATE
+    voiced = np.nonzero(np.abs(track) > 1e-3)[0]
+    assert voiced[0] >= TRACK_RATE  # nothing before its start
+    assert voiced[0] < TRACK_RATE + int((s.words[0].start + 0.05) * TRACK_RATE)
+    assert len(to_rate(s.samples, s.sample_rate)) == pytest.approx(s.duration * TRACK_RATE, abs=2)
+
+
+def test_the_track_never_outlasts_the_picture(hibari):
+    s = hibari.synthesize("A long sentence that runs past the end of the video.")
+    track = place_beats([(0.0, s)], s.duration / 2)
+    assert len(track) == round(s.duration / 2 * TRACK_RATE)
+
+
+def test_silence_stays_silence():
+    track = narration_track([], 2.0)
+    assert len(track) == 2 * TRACK_RATE and not np.any(track)
