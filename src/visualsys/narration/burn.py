@@ -28,7 +28,8 @@ TEXT_HEIGHT = 0.045
 def find_font(family: str = theme.FONT) -> str | None:
     """Path of the font file fontconfig picks for ``family`` (None if fontconfig is missing)."""
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=True)
+        out = subprocess.run(["fc-match", "-f", "%{file}", family],
+                             capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         return None
     return out.stdout.strip() or None
