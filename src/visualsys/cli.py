@@ -146,3 +146,8 @@ def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose):
         f"with captions and metadata in {elapsed:.1f} s.",
         err=True,
     )
+
+
+from .gallery import gallery  # noqa: E402  (the static web gallery: render.py gallery)
+
+main.add_command(gallery)
