@@ -94,3 +94,28 @@ def test_srt_and_vtt_round_trip():
     vtt = webvtt.from_buffer(__import__("io").StringIO(to_vtt(cues)))
     assert [c.text for c in vtt.captions] == [c.text for c in cues]
     assert [c.start_in_seconds for c in vtt.captions] == [int(c.start) for c in cues]
+
+
+def spoken(text, start=0.0, cps=15.0):
+    words, t = [], start
+    for w in text.split():
+        d = (len(w) + 1) / cps
+        words.append(Word(w, t, t + d))
+        t += d
+    return words
+
+
+def test_no_one_word_leftovers_and_breaks_at_sentence_ends():
+    text = ("Consistent hashing: how a cluster adds or loses a server without moving all of its data. "
+            "Now add a fifth server. "
+            "The divisor changes, and 8 of these 12 keys suddenly belong somewhere else.")
+    cues = build_cues(spoken(text))
+    texts = [" ".join(c.lines) for c in cues]
+    assert all(len(t.split()) >= 3 for t in texts), texts
+    assert "Now add a fifth server." in texts
+    assert texts[-1] == "The divisor changes, and 8 of these 12 keys suddenly belong somewhere else."
+
+
+def test_a_long_pause_ends_a_cue():
+    words = spoken("Keys move.") + spoken("Then servers.", start=5.0)
+    assert [" ".join(c.lines) for c in build_cues(words)] == ["Keys move.", "Then servers."]

@@ -52,7 +52,8 @@ def wrap(words: Sequence[str], width: int = MAX_LINE) -> list[str] | None:
     for i in range(1, len(words)):
         a, b = " ".join(words[:i]), " ".join(words[i:])
         if len(a) <= width and len(b) <= width:
-            score = abs(len(a) - len(b))
+            # balanced lines, but a line break after punctuation reads better
+            score = abs(len(a) - len(b)) - (10 if _ends_sentence(a) else 6 if _ends_clause(a) else 0)
             if best is None or score < best[0]:
                 best = (score, [a, b])
     return best[1] if best else None
@@ -62,34 +63,87 @@ def _ends_sentence(word: str) -> bool:
     return word.rstrip("\"')”’").endswith((".", "?", "!", "…", ":"))
 
 
+#: Costs the cue splitter minimises (see :func:`_split`).
+CUE_COST = 60  # every cue: prefer fewer, fuller cues
+BREAK_MID_CLAUSE = 40  # a cue that ends inside a clause
+BREAK_AT_COMMA = 12  # a cue that ends after , ; or a dash
+SENTENCE_INSIDE = 30  # a cue that holds a whole sentence and runs on into the next
+FRAGMENT_RUN_ON = 100  # a cue that ends one sentence's tail and starts another
+SHORT_CUE = 8  # per character a cue is shorter than SHORT_CHARS
+SHORT_CHARS = 25
+LONG_PAUSE = 1.5  # seconds: a silence this long always ends a cue
+
+
+def _ends_clause(word: str) -> bool:
+    return word.rstrip("\"')”’").endswith((",", ";", ":", "—", "–")) or word in ("—", "–", "-")
+
+
+def _ends_full_sentence(word: str) -> bool:
+    return word.rstrip("\"')”’").endswith((".", "?", "!", "…"))
+
+
+def _cost(group: Sequence[Word], last_of_segment: bool, starts_sentence: bool) -> float | None:
+    texts = [w.text for w in group]
+    if wrap(texts) is None:
+        return None
+    chars = len(" ".join(texts))
+    cost = CUE_COST + max(0, SHORT_CHARS - chars) * SHORT_CUE
+    inside = sum(_ends_full_sentence(t) for t in texts[:-1])
+    cost += inside * (SENTENCE_INSIDE if starts_sentence else FRAGMENT_RUN_ON)
+    if not last_of_segment and not _ends_full_sentence(texts[-1]):
+        cost += BREAK_AT_COMMA if _ends_clause(texts[-1]) else BREAK_MID_CLAUSE
+    return cost
+
+
+def _split(segment: Sequence[Word]) -> list[list[Word]]:
+    """Cut a run of words into cues at the cheapest places (dynamic programming).
+
+    Every cue fits the line rules; breaks prefer sentence ends, then clause
+    ends; very short cues and cues that run across a sentence end cost extra.
+    """
+    n = len(segment)
+    best: list[float] = [0.0] + [float("inf")] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            starts = i == 0 or _ends_full_sentence(segment[i - 1].text)
+            cost = _cost(segment[i:j], j == n, starts)
+            if cost is None:
+                break  # a longer group cannot fit either
+            if best[i] + cost < best[j]:
+                best[j], back[j] = best[i] + cost, i
+    groups, j = [], n
+    while j > 0:
+        groups.append(list(segment[back[j] : j]))
+        j = back[j]
+    return groups[::-1]
+
+
 def build_cues(words: Sequence[Word], beat_ends: Sequence[float] = ()) -> list[Cue]:
     """Group timed words into cues that follow the line rules.
 
-    ``beat_ends`` are times at which a cue must end (a beat boundary).
+    ``beat_ends`` are times at which a cue must end (a beat boundary); a
+    silence of :data:`LONG_PAUSE` seconds or more ends a cue too. Within those
+    runs, cue breaks are chosen to fall at sentence and clause ends and to
+    avoid one-word leftovers.
     """
-    cues: list[Cue] = []
-    group: list[Word] = []
     ends = sorted(beat_ends)
-
-    def flush() -> None:
-        if group:
-            lines = wrap([w.text for w in group])
-            assert lines is not None
-            cues.append(Cue(group[0].start, group[-1].end, tuple(lines)))
-            group.clear()
-
+    segments: list[list[Word]] = []
     for w in words:
-        if group:
-            crosses_beat = any(group[-1].end <= e <= w.start + 1e-6 for e in ends)
-            fits = wrap([g.text for g in group] + [w.text]) is not None
-            if crosses_beat or not fits:
-                flush()
-        group.append(w)
-        chars = len(" ".join(g.text for g in group))
-        # close at a sentence end once the cue has a reasonable amount of text
-        if _ends_sentence(w.text) and chars >= 24:
-            flush()
-    flush()
+        if segments and segments[-1]:
+            prev = segments[-1][-1]
+            crosses_beat = any(prev.end - 1e-6 <= e <= w.start + 1e-6 for e in ends)
+            if crosses_beat or w.start - prev.end >= LONG_PAUSE:
+                segments.append([])
+        elif not segments:
+            segments.append([])
+        segments[-1].append(w)
+    cues = []
+    for segment in segments:
+        for group in _split(segment):
+            lines = wrap([w.text for w in group])
+            assert lines is not None  # _split only makes groups that fit
+            cues.append(Cue(group[0].start, group[-1].end, tuple(lines)))
     return _pace(cues)
 
 
