@@ -227,7 +227,8 @@ class ClusterState:
             raise ValueError(f"a node cannot be on both sides of a partition: {sorted(a & b)}")
         missing = set(self.nodes) - a - b
         if missing:
-            raise ValueError(f"every node must be on one side of the partition; not placed: {sorted(missing)}")
+            raise ValueError(
+                f"every node must be on one side of the partition; not placed: {sorted(missing)}")
         self.sides = (frozenset(a), frozenset(b))
 
     def heal(self) -> None:
@@ -267,7 +268,8 @@ class ClusterState:
         return ""
 
     # -- messages ------------------------------------------------------------------------------------
-    def _record(self, src: str, dst: str, label_: str, lost: bool, delay: float) -> MessageRecord:
+    def _record(self, src: str, dst: str, label_: str, lost: bool, delay: float,
+                value: tuple[str, ...] | None = None) -> MessageRecord:
         self._check(src, dst)
         if src == dst:
             raise ValueError(f"a node cannot send to itself ({src!r})")
@@ -278,29 +280,38 @@ class ClusterState:
         reason = self._loss(src, dst, lost)
         rec = MessageRecord(len(self.log), self.step, src, dst, str(label_), not reason, reason, delay)
         self.log.append(rec)
+        if rec.delivered and value is not None:
+            self.values[dst] = value
         return rec
 
-    def send(self, src: str, dst: str, label: str = "", *, lost: bool = False,
-             delay: float = 0.0) -> MessageRecord:
-        """Send one message; it is lost if ``lost``, if ``dst`` is down or across the partition."""
+    def send(self, src: str, dst: str, label: str = "", *, lost: bool = False, delay: float = 0.0,
+             value: object = None) -> MessageRecord:
+        """Send one message; it is lost if ``lost``, if ``dst`` is down or across the partition.
+
+        If it arrives and ``value`` is not ``None``, ``value`` becomes the readout of ``dst``.
+        """
+        lines = None if value is None else readout_lines(value)
         self.step += 1
-        return self._record(src, dst, label, lost, delay)
+        return self._record(src, dst, label, lost, delay, lines)
 
     def broadcast(self, src: str, label: str | Mapping[str, str] = "", *, to: Sequence[str] | None = None,
-                  include_unreachable: bool = False, lost: Sequence[str] = ()) -> list[MessageRecord]:
+                  include_unreachable: bool = False, lost: Sequence[str] = (),
+                  value: object = None) -> list[MessageRecord]:
         """Send from ``src`` to many peers at once.
 
         ``to`` defaults to every peer; unless ``include_unreachable`` only the
         peers ``src`` can reach are sent to (the others would be lost anyway).
         ``label`` may map each addressee to its own text; ``lost`` names
-        addressees whose message the network drops.
+        addressees whose message the network drops; ``value`` becomes the
+        readout of every addressee the message reaches.
         """
         self._check(src, *(to or ()), *lost)
+        lines = None if value is None else readout_lines(value)
         targets = [n for n in (to if to is not None else self.nodes) if n != src]
         if not include_unreachable:
             targets = [n for n in targets if self.can_talk(src, n)]
         self.step += 1
-        return [self._record(src, n, _pick(label, n), n in lost, 0.0) for n in targets]
+        return [self._record(src, n, _pick(label, n), n in lost, 0.0, lines) for n in targets]
 
     def gather(self, dst: str, label: str | Mapping[str, str] = "", *, srcs: Sequence[str] | None = None,
                include_unreachable: bool = False, lost: Sequence[str] = ()) -> list[MessageRecord]:
@@ -316,17 +327,20 @@ class ClusterState:
         self.step += 1
         return [self._record(n, dst, _pick(label, n), n in lost, 0.0) for n in senders]
 
-    def round_trip(self, src: str, label: str | Mapping[str, str] = "", reply: str | Mapping[str, str] = "ack",
-                   *, to: Sequence[str] | None = None, include_unreachable: bool = False,
-                   lost: Sequence[str] = (), lost_replies: Sequence[str] = ()
+    def round_trip(self, src: str, label: str | Mapping[str, str] = "",
+                   reply: str | Mapping[str, str] = "ack", *, to: Sequence[str] | None = None,
+                   include_unreachable: bool = False,
+                   lost: Sequence[str] = (), lost_replies: Sequence[str] = (), value: object = None
                    ) -> tuple[list[MessageRecord], list[MessageRecord]]:
         """A request from ``src`` to peers, then a reply from every peer that got it.
 
         Returns ``(requests, replies)``; ``reply`` may map each peer to its answer
-        (``{"P1": "yes", "P2": "no"}``), ``lost_replies`` names peers whose reply is dropped.
+        (``{"P1": "yes", "P2": "no"}``), ``lost_replies`` names peers whose reply is dropped,
+        ``value`` becomes the readout of every peer the request reaches.
         """
         self._check(*lost_replies)
-        requests = self.broadcast(src, label, to=to, include_unreachable=include_unreachable, lost=lost)
+        requests = self.broadcast(src, label, to=to, include_unreachable=include_unreachable, lost=lost,
+                                  value=value)
         self.step += 1
         replies = [self._record(r.dst, src, _pick(reply, r.dst), r.dst in lost_replies, 0.0)
                    for r in requests if r.delivered]
@@ -419,7 +433,8 @@ def separating_cut(side_a: Sequence[Rect], side_b: Sequence[Rect], steps: int = 
 
 
 def clip_line(point: tuple[float, float], direction: tuple[float, float],
-              box: tuple[float, float, float, float]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+              box: tuple[float, float, float, float]
+              ) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """The part of the infinite line through ``point`` along ``direction`` inside ``box``.
 
     ``box`` is ``(xmin, ymin, xmax, ymax)``. Returns the two end points or ``None``.
@@ -580,9 +595,14 @@ class Message(VGroup):
 
 
 def _path(a: np.ndarray, b: np.ndarray, arc: float = 0.0) -> VMobject:
-    if abs(arc) < 1e-6:
-        return Line(a, b)
-    return ArcBetweenPoints(a, b, angle=arc)
+    path: VMobject = Line(a, b) if abs(arc) < 1e-6 else ArcBetweenPoints(a, b, angle=arc)
+    path.arc_ = arc  # remembered so a route can be rebuilt with other end points
+    return path
+
+
+def _length(path: VMobject) -> float:
+    pts = _samples(path, 32)
+    return float(sum(np.linalg.norm(q - p) for p, q in zip(pts, pts[1:], strict=False))) or 1e-9
 
 
 def _samples(path: VMobject, n: int = 48) -> list[np.ndarray]:
@@ -612,7 +632,7 @@ class _Travel(Animation):
         group = VGroup(self.trail, self.cross, message)
         self._hide(group)
         if host is not None:
-            host.add(group)
+            host.add_to_back(group)  # beneath the cards: it slides out of one and into the other
         super().__init__(group, introducer=host is None, remover=host is None and not self.keep,
                          rate_func=linear, **kwargs)
 
@@ -667,6 +687,9 @@ class _Travel(Animation):
         super().clean_up_from_scene(scene)
         if self.host is not None:
             self.host.remove(self.mobject)
+        elif self.keep:  # leave only the tag behind, as a mobject of its own
+            scene.remove(self.mobject)
+            scene.add(self.message)
 
 
 class _Detach(Animation):
@@ -677,11 +700,65 @@ class _Detach(Animation):
         super().__init__(mob, **kwargs)
 
     def interpolate_mobject(self, alpha: float) -> None:
-        self.mobject.become(self.starting_mobject.copy().fade(alpha))
+        self.mobject.become(self.starting_mobject.copy().fade(self.rate_func(alpha)))
 
     def clean_up_from_scene(self, scene) -> None:  # noqa: ANN001 - Manim's signature
         super().clean_up_from_scene(scene)
         self.host.remove(self.mobject)
+
+
+def _opacities(mob: Mobject) -> list[tuple[VMobject, float, float]]:
+    return [(m, m.get_fill_opacity(), m.get_stroke_opacity()) for m in mob.family_members_with_points()
+            if isinstance(m, VMobject)]
+
+
+class _Swap(Animation):
+    """Turn a card into ``target``: the box morphs, the old text fades out and the new text fades in.
+
+    (Morphing one word into another would leave unreadable glyph soup mid-way.)
+    The card must be ``VGroup(box, content)``; the old content is dropped on clean-up.
+    """
+
+    def __init__(self, card: VGroup, target: VGroup, **kwargs) -> None:
+        self.target = target
+        super().__init__(card, **kwargs)
+
+    def begin(self) -> None:
+        card = self.mobject
+        self.box = card[0]
+        self.box_end = self.target[0].copy()
+        self.box.align_data(self.box_end)
+        self.box_start = self.box.copy()
+        self.olds = list(card.submobjects[1:])
+        self.new = self.target[1]
+        self.old_op = [x for o in self.olds for x in _opacities(o)]
+        self.new_op = _opacities(self.new)
+        card.add(self.new)
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha)
+        self.box.interpolate(self.box_start, self.box_end, a)
+        out, into = 1.0 - min(1.0, 2 * a), max(0.0, 2 * a - 1.0)
+        for ops, k in ((self.old_op, out), (self.new_op, into)):
+            for m, fill, stroke in ops:
+                m.set_fill(opacity=fill * k, family=False)
+                m.set_stroke(opacity=stroke * k, family=False)
+
+    def clean_up_from_scene(self, scene) -> None:  # noqa: ANN001 - Manim's signature
+        super().clean_up_from_scene(scene)
+        for old in self.olds:
+            if old in self.mobject.submobjects:
+                self.mobject.remove(old)
+
+
+def _stagger(n: int, start: float, end: float, spread: float) -> list[tuple[float, float]]:
+    """Windows for ``n`` messages between ``start`` and ``end``, departures spread over ``spread`` of it."""
+    if n <= 1 or spread <= 0:
+        return [(start, end)] * n
+    span = end - start
+    return [(start + span * spread * i / (n - 1), end - span * spread * (n - 1 - i) / (n - 1))
+            for i in range(n)]
 
 
 def _appear(mob: Mobject, scale: float = 0.6, **kwargs) -> Animation:
@@ -914,26 +991,32 @@ class Cluster(VGroup):
         return AnimationGroup(*anims, group=self, lag_ratio=lag_ratio)
 
     def _refresh(self, name: str, start: float = 0.0, end: float = 1.0) -> Animation:
-        return Transform(self.cards[name], self._build_card(name), rate_func=_window(start, end))
+        return _Swap(self.cards[name], self._build_card(name), rate_func=_window(start, end))
 
     def _travel(self, rec: MessageRecord, color: ManimColor, window: tuple[float, float]) -> Animation:
+        message = Message(rec.label, color)
+
         def route() -> tuple[VMobject, float]:
-            path = self.route(rec.src, rec.dst)
+            # the tag starts tucked under the sender's card and ends under the receiver's
+            d = self.cards[rec.dst].get_center() - self.cards[rec.src].get_center()
+            d = d / (np.linalg.norm(d) or 1.0)
+            reach = message.box.width / 2 * abs(d[0]) + message.box.height / 2 * abs(d[1])
+            path = self.route(rec.src, rec.dst, inset=reach)
             stop = 0.5
-            if rec.reason == "dst down":
-                stop = 0.8
+            if rec.reason == "dst down":  # stop just short of the dead node
+                stop = min(0.9, max(0.3, 1 - (2 * reach + 0.15) / _length(path)))
             elif rec.reason == "partition" and self._cut is not None:
                 hit = self._cut.hit(path)
                 stop = hit if hit is not None and 0.05 < hit < 0.95 else 0.5
             return path, stop
 
-        return _Travel(Message(rec.label, color), route, lost=not rec.delivered, delay=rec.delay,
-                       window=window, host=self)
+        return _Travel(message, route, lost=not rec.delivered, delay=rec.delay, window=window, host=self)
 
-    def route(self, src: str, dst: str) -> VMobject:
+    def route(self, src: str, dst: str, inset: float = 0.0) -> VMobject:
         """The path a message from ``src`` to ``dst`` takes: straight, or bent around cards in the way.
 
-        Requests and replies between the same two nodes bend to opposite sides.
+        It runs from card edge to card edge, or ``inset`` further in at both
+        ends. Requests and replies between the same two nodes bend to opposite sides.
         """
         self.state._check(src, dst)
         sa, sb = self.cards[src][0], self.cards[dst][0]
@@ -944,31 +1027,40 @@ class Cluster(VGroup):
             a = _edge_point(*_box_of(sa), sb.get_center())
             b = _edge_point(*_box_of(sb), sa.get_center())
             if arc:  # leave the cards toward the bend
-                a = _edge_point(*_box_of(sa), _path(sa.get_center(), sb.get_center(), arc).point_from_proportion(0.1))
-                b = _edge_point(*_box_of(sb), _path(sa.get_center(), sb.get_center(), arc).point_from_proportion(0.9))
+                bend = _path(sa.get_center(), sb.get_center(), arc)
+                a = _edge_point(*_box_of(sa), bend.point_from_proportion(0.1))
+                b = _edge_point(*_box_of(sb), bend.point_from_proportion(0.9))
             path = _path(a, b, arc)
             pts = _samples(path, 32)
             blocked = sum(_inside(pt, o, margin) for pt in pts for o in others)
             blocked += sum(3 for pt in pts if not _on_screen(pt))
             if blocked == 0:
-                return path
+                best = (0, path)
+                break
             if best is None or blocked < best[0]:
                 best = (blocked, path)
         assert best is not None
-        return best[1]
+        if inset <= 0:
+            return best[1]
+        chosen = best[1]
+        ca, cb = sa.get_center(), sb.get_center()
+        a, b = chosen.get_start(), chosen.get_end()
+        a = a + (ca - a) * min(1.0, inset / (np.linalg.norm(ca - a) or 1.0))
+        b = b + (cb - b) * min(1.0, inset / (np.linalg.norm(cb - b) or 1.0))
+        return _path(a, b, chosen.arc_)
 
-    def _messages(self, recs: Sequence[MessageRecord], color: ManimColor, value: object = None,
-                  window: tuple[float, float] = (0.0, 1.0)) -> list[Animation]:
-        """Travel animations for ``recs`` and, if ``value``, set the readout of each receiver on arrival."""
-        anims: list[Animation] = [self._travel(r, color, window) for r in recs]
-        if value is not None:
-            lines = readout_lines(value)
-            s0, s1 = window
-            arrive = s0 + 0.8 * (s1 - s0)
-            for r in recs:
+    def _messages(self, recs: Sequence[MessageRecord], color: ManimColor, update: bool = False,
+                  window: tuple[float, float] = (0.0, 1.0), stagger: float = 0.0) -> list[Animation]:
+        """Travel animations for ``recs``; with ``update`` each receiver's card refreshes on arrival.
+
+        ``stagger`` spreads the departures over that fraction of the window.
+        """
+        windows = _stagger(len(recs), *window, stagger)
+        anims: list[Animation] = [self._travel(r, color, w) for r, w in zip(recs, windows, strict=True)]
+        if update:
+            for r, (s0, s1) in zip(recs, windows, strict=True):
                 if r.delivered:
-                    self.state.values[r.dst] = lines
-                    anims.append(self._refresh(r.dst, arrive, s1))
+                    anims.append(self._refresh(r.dst, s0 + 0.8 * (s1 - s0), s1))
         return anims
 
     # -- verbs: each updates the model and returns the Animation that shows it ------------------------------
@@ -1017,17 +1109,24 @@ class Cluster(VGroup):
         at the partition cut. ``delay`` (0-0.8) stalls it mid-way; ``value``
         becomes the readout of ``dst`` when the message arrives.
         """
-        rec = self.state.send(src, dst, label, lost=lost, delay=delay)
-        return self._group(self._messages([rec], color, value))
+        rec = self.state.send(src, dst, label, lost=lost, delay=delay, value=value)
+        return self._group(self._messages([rec], color, value is not None))
 
     def broadcast(self, src: str, label: str | Mapping[str, str] = "", *, to: Sequence[str] | None = None,
                   color: ManimColor = theme.YELLOW, include_unreachable: bool = False,
-                  lost: Sequence[str] = (), value: object = None) -> Animation:
-        """``src`` sends to every reachable peer at once (see :meth:`ClusterState.broadcast`)."""
-        recs = self.state.broadcast(src, label, to=to, include_unreachable=include_unreachable, lost=lost)
+                  lost: Sequence[str] = (), value: object = None, stagger: float = 0.2) -> Animation:
+        """``src`` sends to every reachable peer at once (see :meth:`ClusterState.broadcast`).
+
+        ``stagger`` spreads the departures over that fraction of the animation
+        so the tags do not leave in one clump (0 sends them all together).
+        """
+        if not 0.0 <= stagger < 1.0:
+            raise ValueError(f"stagger must be in [0, 1), got {stagger}")
+        recs = self.state.broadcast(src, label, to=to, include_unreachable=include_unreachable, lost=lost,
+                                    value=value)
         if not recs:
             raise ValueError(f"{src!r} has nobody to send to (no reachable peers)")
-        return self._group(self._messages(recs, color, value))
+        return self._group(self._messages(recs, color, value is not None, stagger=stagger))
 
     def gather(self, dst: str, label: str | Mapping[str, str] = "ack", *, srcs: Sequence[str] | None = None,
                color: ManimColor = theme.GREEN, include_unreachable: bool = False,
@@ -1038,22 +1137,25 @@ class Cluster(VGroup):
             raise ValueError(f"nobody can send to {dst!r}")
         return self._group(self._messages(recs, color))
 
-    def round_trip(self, src: str, label: str | Mapping[str, str] = "", reply: str | Mapping[str, str] = "ack",
-                   *, to: Sequence[str] | None = None, value: object = None,
+    def round_trip(self, src: str, label: str | Mapping[str, str] = "",
+                   reply: str | Mapping[str, str] = "ack", *, to: Sequence[str] | None = None,
+                   value: object = None,
                    color: ManimColor = theme.YELLOW, reply_color: ManimColor = theme.GREEN,
                    include_unreachable: bool = False, lost: Sequence[str] = (),
-                   lost_replies: Sequence[str] = ()) -> Animation:
+                   lost_replies: Sequence[str] = (), stagger: float = 0.2) -> Animation:
         """A request to peers, then their replies, in one animation.
 
         Serves a quorum write (``value`` lands on each replica that gets the
         request, then it acks), Raft's vote request and grants, and the two
-        phases of two-phase commit.
+        phases of two-phase commit. ``stagger`` spreads the requests' departures.
         """
+        if not 0.0 <= stagger < 1.0:
+            raise ValueError(f"stagger must be in [0, 1), got {stagger}")
         reqs, reps = self.state.round_trip(src, label, reply, to=to, include_unreachable=include_unreachable,
-                                           lost=lost, lost_replies=lost_replies)
+                                           lost=lost, lost_replies=lost_replies, value=value)
         if not reqs:
             raise ValueError(f"{src!r} has nobody to send to (no reachable peers)")
-        anims = self._messages(reqs, color, value, window=(0.0, 0.5))
+        anims = self._messages(reqs, color, value is not None, window=(0.0, 0.5), stagger=stagger)
         anims += self._messages(reps, reply_color, window=(0.5, 1.0))
         return self._group(anims)
 

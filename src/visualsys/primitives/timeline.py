@@ -210,7 +210,8 @@ class TimelineState:
         """``process`` receives ``message``: its clock becomes ``max(own, timestamp) + 1``."""
         self._check(process)
         if message not in self.messages:
-            raise ValueError(f"unknown message {message!r}; sent so far: {', '.join(self.messages) or 'none'}")
+            sent = ", ".join(self.messages) or "none"
+            raise ValueError(f"unknown message {message!r}; sent so far: {sent}")
         m = self.messages[message]
         if m.receive is not None:
             raise ValueError(f"message {message!r} was already received by {m.dst}")
@@ -370,7 +371,8 @@ class Timeline(VGroup):
         if width <= 0 or height <= 0:
             raise ValueError(f"width and height must be > 0, got {width} x {height}")
         if height / n < 1.1:
-            raise ValueError(f"lanes need >= 1.1 units each to keep labels apart; {height} is too low for {n}")
+            raise ValueError(f"lanes need >= 1.1 units each to keep labels apart; height {height} is too low "
+                             f"for {n} lanes")
         if colors is not None and len(colors) < n:
             raise ValueError(f"colors must give one colour per lane ({n}), got {len(colors)}")
         super().__init__(**kwargs)
@@ -382,7 +384,8 @@ class Timeline(VGroup):
         name_w = max(t.width for t in names) + 0.35
         lane_len = width - name_w
         if lane_len / state.slots < 0.55:
-            raise ValueError(f"{state.slots} slots do not fit in width {width}; use fewer slots or more width")
+            raise ValueError(f"{state.slots} slots do not fit in width {width}; "
+                             "use fewer slots or more width")
         gap = height / n
         self.names: dict[str, Mobject] = {}
         self.lines: dict[str, Line] = {}
@@ -449,7 +452,8 @@ class Timeline(VGroup):
         dot = Dot(center, radius=_DOT_R * k, color=color)
         up, down = self._label_offsets(ev)
         name = label(ev.label, theme.SMALL, theme.TEXT).scale(k) if ev.label else VGroup()
-        clock = label(str(ev.clock), theme.SMALL, theme.YELLOW, mono=True).scale(k) if self.lamport else VGroup()
+        clock = (label(str(ev.clock), theme.SMALL, theme.YELLOW, mono=True).scale(k) if self.lamport
+                 else VGroup())
         if ev.label:
             self._place_text(name, center, up)
         else:
@@ -560,8 +564,7 @@ class Timeline(VGroup):
         overlay = VGroup()
         if path is None:
             for ev in (ea, eb):
-                overlay.add(Circle(radius=_DOT_R * k * 1.7, stroke_color=theme.YELLOW, stroke_width=theme.STROKE)
-                            .move_to(self.dots[ev.name][0]))
+                overlay.add(self._ring(ev, theme.YELLOW))
         else:
             for x, y in zip(path, path[1:], strict=False):
                 if x.process == y.process:
@@ -572,12 +575,15 @@ class Timeline(VGroup):
                     assert x.message is not None
                     overlay.add(self._make_arrow(x.message, theme.GREEN, theme.STROKE + 1))
             for ev in (path[0], path[-1]):
-                overlay.add(Circle(radius=_DOT_R * k * 1.7, stroke_color=theme.GREEN, stroke_width=theme.STROKE)
-                            .move_to(self.dots[ev.name][0]))
+                overlay.add(self._ring(ev, theme.GREEN))
         self._highlight = overlay
         self.add(overlay)
         anims.append(Create(overlay, introducer=False, lag_ratio=1.0 if path else 0.0))
         return self._group(anims)
+
+    def _ring(self, ev: TimelineEvent, color: ManimColor) -> Circle:
+        return Circle(radius=_DOT_R * self._scale() * 1.7, stroke_color=color,
+                      stroke_width=theme.STROKE).move_to(self.dots[ev.name][0])
 
     def clear_highlight(self) -> Animation:
         """Remove what :meth:`highlight` drew."""
