@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -156,3 +157,11 @@ def test_piper_speaks_with_its_own_alignments():
     numbers = speech.words[5]
     assert numbers.end - numbers.start > 0.7  # "one thousand two hundred fifty"
     assert "piper-" in service.fingerprint
+
+
+def test_the_default_voice_never_imports_gpl_code():
+    code = ("import sys; import visualsys.cli, visualsys.render.pipeline; "
+            "from visualsys.narration.voices import get_service; get_service('hibari').synthesize('Hi.'); "
+            "print([m for m in sys.modules if m.startswith(('piper', 'joe_us'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
