@@ -523,3 +523,12 @@ def test_row_replicas_round_trip_and_gossip_tint(scene):
     scene.play(g.inform("n0"))
     scene.play(g.gossip_round(2, "fact"))
     _freeze(scene, [c.round_trip("L", "rec 8", "ack", to=["F1", "F2", "F3"], value="off=8")], 0.3)
+
+
+def test_interleaved_partition_falls_back_to_rings(quiet_scene):
+    c = Cluster(NAMES)
+    quiet_scene.add(c)
+    quiet_scene.play(c.partition(["A", "C"]))
+    cut = c.partition_mobject
+    assert cut.segment is None and len(cut.submobjects) == 2  # a ring around A and one around C
+    assert not c.state.send("A", "B").delivered and c.state.send("A", "C").delivered

@@ -313,3 +313,13 @@ def test_three_lanes_concurrent_pair(scene):
     tl = _three_lanes(scene)
     scene.play(tl.highlight("P1.4", "P3.3"))
     scene.wait(0.1)
+
+
+def test_events_added_after_the_scene_scales_the_timeline_match_it(quiet_scene):
+    tl = Timeline(P).scale(0.5).to_edge([0, 1, 0])
+    quiet_scene.add(tl)
+    quiet_scene.play(tl.message("P1", "P3", "s", "r"))
+    dot = tl.event_mobject("P1.1")[0]
+    assert dot.width == pytest.approx(0.1, rel=0.05)  # half the normal 0.2 diameter
+    assert dot.get_y() == pytest.approx(tl.lines["P1"].get_y(), abs=1e-6)
+    assert tl.point("P3", 2)[0] == pytest.approx(tl.event_mobject("P3.1")[0].get_x(), abs=1e-6)
