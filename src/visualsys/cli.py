@@ -1,16 +1,27 @@
 """The ``render.py`` command line: parse arguments, call the pipeline, report.
 
-``render.py <topic>`` renders one topic; sub-commands (``list`` ...) do the
-rest. Errors are one sentence on stderr and a non-zero exit; ``--verbose``
-adds the full traceback.
+``render.py <topic>`` renders one topic; sub-commands (``list``, ``all``,
+``new`` ...) do the rest. Errors are one sentence on stderr and a non-zero
+exit; ``--verbose`` adds the full traceback.
+
+Exit codes: 0 success; 1 a render failed (scene error, bad bookmark,
+unwritable output folder, missing voice package; for ``all``: any topic
+failed); 2 usage error (unknown topic, a slug with ``/`` or ``..``, an
+invalid option, ``new`` on an existing file); 130 interrupted (SIGINT or
+SIGTERM).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -18,14 +29,20 @@ import click
 from .narration.cache import Narrator
 from .narration.markup import MarkupError
 from .narration.voices import VOICES, VoiceUnavailable, get_service
+from .render import interrupts
 from .render.presets import DEFAULT_QUALITY, QUALITIES
 from .scene import BookmarkError
-from .topics import TopicError, discover, find
+from .topics import TopicEntry, TopicError, discover, find
 
 #: Exit codes (documented in the README).
 EXIT_OK, EXIT_RENDER_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_ci() -> bool:
+    """``CI=true`` (GitHub Actions, GitLab, most runners): be quiet by default."""
+    return os.environ.get("CI", "").lower() == "true"
 
 
 class TopicGroup(click.Group):
@@ -53,6 +70,17 @@ def _scene_location(exc: BaseException, scene_file: Path) -> str:
     return scene_file.name
 
 
+def _shard_option(ctx, param, value):
+    if value is None:
+        return None
+    from .render.batch import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.group(cls=TopicGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--scenes", "scenes_dir", type=click.Path(path_type=Path, file_okay=False),
               default=PROJECT_ROOT / "scenes", show_default="scenes/", help="Folder of topic modules.")
@@ -64,8 +92,11 @@ def main(ctx: click.Context, scenes_dir: Path) -> None:
     Examples:
       render.py consistent-hashing                   # 1080p60 to out/consistent-hashing.mp4
       render.py consistent-hashing --quality preview # fast 480p15 look
+      render.py consistent-hashing --watch           # re-render the preview on every save
       render.py my_topic.py                          # a scene file outside scenes/
       render.py list                                 # every topic, title and length
+      render.py all --jobs 2 --quality preview       # the whole catalog, two at a time
+      render.py new write-ahead-log                  # scaffold scenes/write_ahead_log.py
     """
     ctx.obj = {"scenes_dir": scenes_dir}
 
@@ -83,50 +114,119 @@ def list_topics(ctx: click.Context) -> None:
         click.echo(f"{slug:<{width}}  ~{entry.topic.length:>4.0f}s  {entry.topic.title}")
 
 
-@main.command("render")
-@click.argument("topic")
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default=DEFAULT_QUALITY,
-              show_default=True,
-              help="preview = 480p15 (fast, what CI uses), draft = 720p30, hd = 1080p60.")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=PROJECT_ROOT / "out",
-              show_default="out/", help="Folder for the MP4, captions and metadata.")
-@click.option("--voice", type=click.Choice(list(VOICES)), default="hibari", show_default=True,
-              help="Narration voice; 'silent' renders without audio synthesis.")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=PROJECT_ROOT / ".cache",
-              show_default=".cache/", help="Where synthesised speech and Manim's working files are kept.")
-@click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks.")
-@click.pass_context
-def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose):
-    """Render TOPIC (a slug from `render.py list`, or a path to a scene .py file)."""
-    from .render.pipeline import render_topic  # heavy: only when rendering
+# -- render one topic -------------------------------------------------------------
 
-    quiet = os.environ.get("CI") == "true"
+def _quality_option(default: str | None):
+    return click.option(
+        "-q", "--quality", type=click.Choice(list(QUALITIES)), default=default,
+        show_default=default or "hd (preview with --watch)",
+        help="preview = 480p15 (fast, what CI uses), draft = 720p30, hd = 1080p60.")
 
-    def log(message: str) -> None:
-        if not quiet:
-            click.echo(f"  {message}", err=True)
 
+_out_option = click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+                           default=PROJECT_ROOT / "out", show_default="out/",
+                           help="Folder for the outputs (created if missing).")
+_voice_option = click.option("--voice", type=click.Choice(list(VOICES)), default="hibari", show_default=True,
+                             help="Narration voice; 'silent' renders without audio synthesis.")
+_cache_option = click.option("--cache", "cache_dir", type=click.Path(path_type=Path),
+                             default=PROJECT_ROOT / ".cache", show_default=".cache/",
+                             help="Where synthesised speech and Manim's working files are kept.")
+_verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks.")
+
+
+def _load(topic: str, scenes_dir: Path, verbose: bool) -> TopicEntry:
     try:
-        entry = find(topic, ctx.obj["scenes_dir"])
+        return find(topic, scenes_dir)
     except TopicError as exc:
         _fail(str(exc), EXIT_USAGE)
     except Exception as exc:  # the scene module itself failed to import
         if verbose:
             traceback.print_exc()
-        _fail(f"could not load topic {topic!r}: {type(exc).__name__}: {exc}")
+        path = Path(topic) if topic.endswith(".py") else Path(scenes_dir) / (topic.replace("-", "_") + ".py")
+        _fail(f"could not load topic {topic!r} ({_scene_location(exc, path)}): {type(exc).__name__}: {exc}")
+    raise AssertionError("unreachable")
+
+
+def _write_sources(target: Path | None, topic: str, scenes_dir: Path) -> None:
+    """For --watch: the files the render was made of (written even when it failed)."""
+    if target is None:
+        return
+    from .render.sources import source_closure
+    from .topics import module_name
+
+    path = Path(topic) if topic.endswith(".py") else Path(scenes_dir) / (topic.replace("-", "_") + ".py")
+    files = {str(path.resolve())}
+    module = sys.modules.get(module_name(path.resolve()))
+    if module is not None:
+        files.update(str(p) for p in source_closure(module).values())
+    target.write_text(json.dumps(sorted(files)), encoding="utf-8")
+
+
+@main.command("render")
+@click.argument("topic")
+@_quality_option(None)
+@_out_option
+@_voice_option
+@_cache_option
+@_verbose_option
+@click.option("-w", "--watch", is_flag=True,
+              help="Render, then re-render whenever the scene file or a module it imports is saved.")
+@click.option("--progress-json", is_flag=True, hidden=True, help="Progress as JSON lines on stdout.")
+@click.option("--sources-out", type=click.Path(path_type=Path), hidden=True,
+              help="Write the list of source files used to this file.")
+@click.pass_context
+def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose, watch, progress_json, sources_out):
+    """Render TOPIC (a slug from `render.py list`, or a path to a scene .py file)."""
+    scenes_dir = ctx.obj["scenes_dir"]
+    if watch:
+        _watch(topic, scenes_dir, quality or "preview", out_dir, voice, cache_dir, verbose)
+        return
+    try:
+        with interrupts.handled():
+            _render_one(topic, scenes_dir, quality or DEFAULT_QUALITY, out_dir, voice, cache_dir, verbose,
+                        progress_json)
+    finally:
+        _write_sources(sources_out, topic, scenes_dir)
+
+
+def _reporting(stack: ExitStack, progress_json: bool) -> tuple[object, Callable[[str], None]]:
+    """The progress reporter and the sentence printer for one render in this terminal."""
+    from .render.progress import JsonLinesSink, LogSink, Reporter, RichBoard
+
+    def say(message: str) -> None:
+        click.echo(f"  {message}", err=True)
+
+    if progress_json:
+        return Reporter(JsonLinesSink(sys.stdout)), say
+    if in_ci():
+        return Reporter(), lambda message: None
+    if sys.stderr.isatty():
+        board = stack.enter_context(RichBoard())
+        return Reporter(board), lambda message: board.console.print(f"  {message}", highlight=False)
+    return Reporter(LogSink(say)), say
+
+
+def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, progress_json) -> None:
+    from .render.pipeline import render_topic  # heavy: only when rendering
+
+    entry = _load(topic, scenes_dir, verbose)
     try:
         service = get_service(voice)
     except VoiceUnavailable as exc:
         _fail(str(exc))
     narrator = Narrator(service, cache_dir / "speech")
 
-    click.echo(f"Rendering {entry.slug} ({QUALITIES[quality].label}, voice {voice}) ...", err=True)
+    if not (in_ci() or progress_json):
+        click.echo(f"Rendering {entry.slug} ({QUALITIES[quality].label}, voice {voice}) ...", err=True)
     started = time.perf_counter()
     try:
-        result = render_topic(entry, quality=quality, out_dir=out_dir, narrator=narrator,
-                              voice=voice, work_dir=cache_dir, log=log)
-    except KeyboardInterrupt:
-        _fail("interrupted; no output was changed", EXIT_INTERRUPTED)
+        with ExitStack() as stack:
+            reporter, say = _reporting(stack, progress_json)
+            result = render_topic(entry, quality=quality, out_dir=out_dir, narrator=narrator,
+                                  voice=voice, work_dir=cache_dir, log=say, reporter=reporter)
+    except KeyboardInterrupt as exc:
+        name = exc.name if isinstance(exc, interrupts.Interrupted) else "SIGINT"
+        _fail(f"interrupted ({name}); no output was half-written", EXIT_INTERRUPTED)
     except OSError as exc:
         if verbose:
             traceback.print_exc()
@@ -141,13 +241,153 @@ def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose):
         _fail(f"{entry.slug} failed at {_scene_location(exc, entry.path)}: "
               f"{type(exc).__name__}: {exc} (rerun with --verbose for the traceback)")
     elapsed = time.perf_counter() - started
+    if progress_json:
+        print(json.dumps({"event": "done", "slug": entry.slug, "duration": result.duration}), flush=True)
+        return
     click.echo(
         f"Wrote {result.video} ({result.duration:.1f} s, {result.frames} frames) "
-        f"with captions and metadata in {elapsed:.1f} s.",
+        f"with captions, chapters, poster, storyboard and metadata in {elapsed:.1f} s.",
         err=True,
     )
 
 
-from .gallery import gallery  # noqa: E402  (the static web gallery: render.py gallery)
+def _child_render_args(quality, out_dir, voice, cache_dir, verbose) -> list[str]:
+    args = ["--quality", quality, "--out", str(out_dir), "--voice", voice, "--cache", str(cache_dir)]
+    return args + (["--verbose"] if verbose else [])
 
-main.add_command(gallery)
+
+def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose) -> None:
+    from .render.watch import SourceWatcher, watch_loop
+
+    entry = _load(topic, scenes_dir, verbose)
+    fd, name = tempfile.mkstemp(prefix="visualsys-sources-", suffix=".json")
+    os.close(fd)
+    sources_file = Path(name)
+    cmd = [sys.executable, "-c", "from visualsys.cli import main; main()", "render", str(entry.path),
+           *_child_render_args(quality, out_dir, voice, cache_dir, verbose), "--sources-out", str(sources_file)]
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+
+    def sources() -> list[Path]:
+        try:
+            listed = json.loads(sources_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            listed = []
+        return sorted({entry.path, *(Path(p) for p in listed)})
+
+    def say(message: str) -> None:
+        click.secho(message, fg="cyan", err=True)
+
+    try:
+        with interrupts.handled(), SourceWatcher([entry.path]) as watcher:
+            watch_loop(start, sources, watcher, say)
+    except KeyboardInterrupt:
+        say("stopped watching")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        sources_file.unlink(missing_ok=True)
+
+
+# -- render many topics -------------------------------------------------------------
+
+@main.command("all")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="number of CPUs", help="How many topics render at once (separate processes).")
+@click.option("--shard", callback=_shard_option, metavar="I/N",
+              help="Render only part I of N of the catalog (for a CI matrix); stable and balanced.")
+@_quality_option(DEFAULT_QUALITY)
+@_out_option
+@_voice_option
+@_cache_option
+@_verbose_option
+@click.option("--dry-run", is_flag=True, help="List the topics this would render, and stop.")
+@click.pass_context
+def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, dry_run):
+    """Render every topic of the catalog (or one shard of it); exit 1 if any topic failed."""
+    from .render import batch
+    from .render.files import check_writable
+
+    try:
+        items = batch.catalog(ctx.obj["scenes_dir"])
+    except TopicError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    index, count = shard or (1, 1)
+    items = batch.shard(items, index, count)
+    label = f"shard {index}/{count}: " if count > 1 else ""
+    if dry_run or not items:
+        click.echo(f"{label}{len(items)} topic(s)" + (":" if items else ""))
+        for it in items:
+            click.echo(f"  {it.name:<28} ~{it.length:>4.0f}s  {it.path.name}")
+        return
+    try:
+        check_writable(out_dir)
+        get_service(voice)
+    except (OSError, VoiceUnavailable) as exc:
+        _fail(str(exc))
+
+    quiet = in_ci()
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        board = None
+        if not quiet and sys.stderr.isatty():
+            from .render.progress import RichBoard
+
+            board = stack.enter_context(RichBoard())
+
+        def say(message: str) -> None:
+            if board is not None:
+                board.console.print(message, highlight=False)
+            else:
+                click.echo(message, err=True)
+
+        def done(o: batch.Outcome) -> None:
+            if board is not None:
+                board.remove(o.name)
+            if o.ok:
+                length = f"{o.duration:6.1f} s video" if o.duration is not None else ""
+                say(f"  ok      {o.name:<28} {length}  rendered in {o.seconds:.1f} s")
+            else:
+                say(f"  FAILED  {o.name:<28} {o.message}")
+
+        say(f"Rendering {label}{len(items)} topic(s), {min(jobs, len(items))} at a time "
+            f"({QUALITIES[quality].label}, voice {voice}) ...")
+        runner = batch.Batch(items, _child_render_args(quality, out_dir, voice, cache_dir, verbose), jobs,
+                             on_event=board if board is not None else (lambda e: None), on_done=done)
+        try:
+            with interrupts.handled():
+                outcomes = runner.run()
+        except KeyboardInterrupt:
+            _fail("interrupted; the topics being rendered were stopped, no output was half-written",
+                  EXIT_INTERRUPTED)
+    failed = [o for o in outcomes if not o.ok]
+    elapsed = time.perf_counter() - started
+    summary = (f"{len(outcomes) - len(failed)} of {len(outcomes)} topic(s) rendered to {out_dir} "
+               f"in {elapsed:.1f} s")
+    if failed:
+        _fail(f"{summary}; failed: {', '.join(o.name for o in failed)}")
+    click.echo(summary + ".", err=True)
+
+
+# -- scaffold a topic --------------------------------------------------------------------
+
+@main.command("new")
+@click.argument("slug")
+@click.option("--title", help="Human title (default: the slug's words, capitalised).")
+@click.pass_context
+def new_cmd(ctx, slug, title):
+    """Create scenes/<slug>.py from a template: a title card and one narrated beat, ready to render."""
+    from .render.scaffold import ScaffoldError, scaffold
+
+    scenes_dir = ctx.obj["scenes_dir"]
+    if slug in main.commands:
+        _fail(f"{slug!r} is a command name (render.py {slug}); pick another slug", EXIT_USAGE)
+    try:
+        path = scaffold(slug, scenes_dir, title)
+    except ScaffoldError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    click.echo(f"Created {shown}. Render it with: render.py {slug} --watch")

@@ -3,25 +3,50 @@
 The steps, in order:
 
 1. run the scene with Manim at the chosen quality (silent video; the scene
-   records its beats as it goes);
+   records its beats as it goes, and the pipeline follows its plays to
+   report progress and to grab the poster frame at full 1280x720);
 2. lay the beats on a track, normalise it, and mux it into the video as AAC;
-3. write captions (SRT, VTT) and metadata (JSON);
-4. move every output into the output folder, each by an atomic rename.
+3. write captions (SRT, VTT), YouTube chapters, the poster, the storyboard
+   and the metadata (JSON) — each to a temporary file in the output folder;
+4. rename them all into place, together, only once every one is complete.
 
-Manim's own working files live in a cache folder, never in the output folder.
+Manim's own working files live in ``<work_dir>/manim/<slug>/``, never in the
+output folder, and a per-topic lock (:mod:`.lock`) keeps two renders of
+one topic from using that folder at once.
+
+Outputs, in the output folder, for a topic ``<slug>``:
+
+=========================  =====================================================
+``<slug>.mp4``             H.264 + AAC narration, ``+faststart``
+``<slug>.srt``, ``.vtt``   captions from the narration's word timings
+``<slug>.chapters.txt``    YouTube chapter lines (``0:00 Title``; see :mod:`.chapters`)
+``<slug>.poster.png``      1280x720 thumbnail: the frame the scene names, or the
+                           end of the first beat after the title
+``<slug>.storyboard.png``  contact sheet: the last frame of every beat, its time
+                           and narration
+``<slug>.json``            metadata: title, duration, sections, chapters, beats,
+                           poster time, voice, quality, tool versions, source hashes
+=========================  =====================================================
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import av
 import manim
-from manim import tempconfig
+import numpy as np
+from manim import Camera, tempconfig
+from manim.utils.iterables import list_update
+from PIL import Image
 
 from .. import __version__
 from ..narration import captions
@@ -29,9 +54,28 @@ from ..narration.cache import Narrator
 from ..narration.mix import TRACK_RATE, narration_track
 from ..scene import ExplainerScene
 from ..topics import TopicEntry
-from .files import atomic_path, check_writable, write_text_atomic
-from .presets import QUALITIES, Quality
+from . import interrupts
+from .chapters import YOUTUBE_MIN_CHAPTERS, Chapter, chapters_text, youtube_chapters
+from .files import TMP_PREFIX, check_writable, file_mode
+from .lock import exclusive
 from .mux import mux
+from .presets import QUALITIES, Quality
+from .progress import Reporter
+from .sources import file_sha256, source_closure
+from .storyboard import Shot, clock, contact_sheet
+
+POSTER_SIZE = (1280, 720)
+
+#: Output kinds and the suffix of each file (``<slug><suffix>``); the metadata's ``files`` map uses these keys.
+OUTPUTS = {
+    "video": ".mp4",
+    "srt": ".srt",
+    "vtt": ".vtt",
+    "chapters": ".chapters.txt",
+    "poster": ".poster.png",
+    "storyboard": ".storyboard.png",
+    "metadata": ".json",
+}
 
 
 @dataclass
@@ -39,23 +83,122 @@ class RenderResult:
     """What a render produced and how long it took."""
 
     slug: str
-    video: Path
-    srt: Path
-    vtt: Path
-    metadata: Path
+    files: dict[str, Path]
     duration: float
     frames: int
+    chapters: list[Chapter]
+    poster_time: float
     seconds: dict[str, float] = field(default_factory=dict)
     synth_calls: int = 0
+
+    @property
+    def video(self) -> Path:
+        """The MP4."""
+        return self.files["video"]
+
+    @property
+    def srt(self) -> Path:
+        """The SRT captions."""
+        return self.files["srt"]
+
+    @property
+    def vtt(self) -> Path:
+        """The WebVTT captions."""
+        return self.files["vtt"]
+
+    @property
+    def metadata(self) -> Path:
+        """The JSON metadata."""
+        return self.files["metadata"]
 
 
 def _log_nothing(message: str) -> None:
     pass
 
 
-def run_scene(scene_cls: type[ExplainerScene], quality: Quality, narrator: Narrator,
-              media_dir: Path, name: str) -> tuple[ExplainerScene, Path]:
-    """Run ``scene_cls`` with Manim and return the scene and its silent video."""
+class _Follower:
+    """Follows a running scene: reports progress and grabs the poster frame.
+
+    It wraps the scene instance's ``play`` (every ``wait`` and every beat's
+    closing wait go through it) and the renderer's ``add_frame``; the scene
+    class is untouched.
+
+    The poster is drawn by a separate 1280x720 camera from the scene's
+    mobjects at the chosen moment, so it is sharp whatever the video quality.
+    The moment is the scene's ``poster_time`` (set by ``poster_here()``) if
+    it has one; otherwise the end of the second beat (the first one after
+    the title), or of the only beat; otherwise the last frame.
+    """
+
+    def __init__(self, scene: ExplainerScene, fps: int, reporter: Reporter) -> None:
+        self.scene, self.fps, self.reporter = scene, fps, reporter
+        self.poster: Image.Image | None = None
+        self.poster_time = 0.0
+        self.poster_source = "default"
+        self._fallback: tuple[Image.Image, float] | None = None
+        self._beats_seen = 0
+
+    def install(self) -> None:
+        scene = self.scene
+        play, add_frame = scene.play, scene.renderer.add_frame
+
+        def followed_play(*args: Any, **kwargs: Any) -> None:
+            self._before_play()
+            play(*args, **kwargs)
+            self._report_frames()
+
+        def followed_add_frame(frame: Any, num_frames: int = 1) -> None:
+            add_frame(frame, num_frames)
+            self._report_frames()
+
+        scene.play = followed_play  # type: ignore[method-assign]
+        scene.renderer.add_frame = followed_add_frame  # type: ignore[method-assign]
+
+    def _report_frames(self) -> None:
+        self.reporter.frames(int(round(self.scene.time * self.fps)))
+
+    def _before_play(self) -> None:
+        beats = self.scene.beats
+        if len(beats) > self._beats_seen:
+            self._beats_seen = len(beats)
+            self.reporter.beat(len(beats), beats[-1].snippet(80))
+        self._maybe_grab()
+
+    def _maybe_grab(self, final: bool = False) -> None:
+        if self.poster is not None:
+            return
+        scene, now = self.scene, self.scene.time
+        eps = 0.5 / self.fps
+        named = getattr(scene, "poster_time", None)
+        if named is not None:
+            if now + eps >= named or final:
+                self.poster, self.poster_time, self.poster_source = self.grab(), now, "scene"
+            return
+        beats = scene.beats
+        if self._fallback is None and beats and now + eps >= beats[0].end:
+            self._fallback = (self.grab(), now)
+        if len(beats) >= 2 and now + eps >= beats[1].end:
+            self.poster, self.poster_time = self.grab(), now
+        elif final:
+            self.poster, self.poster_time = self._fallback or (self.grab(), now)
+
+    def finish(self) -> None:
+        self._maybe_grab(final=True)
+
+    def grab(self) -> Image.Image:
+        """The scene as it stands, drawn at :data:`POSTER_SIZE`."""
+        scene = self.scene
+        camera = Camera(pixel_width=POSTER_SIZE[0], pixel_height=POSTER_SIZE[1],
+                        background_color=scene.camera.background_color)
+        camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
+        return camera.get_image().convert("RGB")
+
+
+def run_scene(
+    scene_cls: type[ExplainerScene], quality: Quality, narrator: Narrator, media_dir: Path, name: str,
+    reporter: Reporter | None = None,
+) -> tuple[ExplainerScene, Path, _Follower]:
+    """Run ``scene_cls`` with Manim; return the scene, its silent video and what followed it."""
     options = {
         "pixel_height": quality.height,
         "pixel_width": quality.width,
@@ -70,16 +213,42 @@ def run_scene(scene_cls: type[ExplainerScene], quality: Quality, narrator: Narra
     }
     with tempconfig(options):
         scene = scene_cls(narrator=narrator)
+        follower = _Follower(scene, quality.fps, reporter or Reporter())
+        follower.install()
         scene.render()
+        follower.finish()
         video = Path(scene.renderer.file_writer.movie_file_path)
-    return scene, video
+    return scene, video, follower
 
 
-def metadata(entry: TopicEntry, scene: ExplainerScene, quality: Quality, voice: str,
-             duration: float) -> dict:
-    """The JSON metadata of a finished render."""
-    t = entry.topic
+def tool_versions(narrator: Narrator) -> dict[str, str]:
+    """Versions of everything that shapes the output, for the metadata."""
+    import cairo
+    import manimpango
+
+    libav = av.library_versions.get("libavcodec", ())
     return {
+        "visualsys": __version__,
+        "manim": manim.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pyav": av.__version__,
+        "libavcodec": ".".join(str(p) for p in libav),
+        "cairo": cairo.cairo_version_string(),
+        "manimpango": manimpango.__version__,
+        "voice": narrator.service.fingerprint,
+    }
+
+
+def metadata(entry: TopicEntry, scene: ExplainerScene, quality: Quality, voice: str, duration: float,
+             *, frames: int = 0, chapters: list[Chapter] | None = None, poster_time: float = 0.0,
+             poster_source: str = "default", narrator: Narrator | None = None,
+             files: dict[str, str] | None = None) -> dict:
+    """The JSON metadata of a finished render (deterministic: no clock time, no absolute paths)."""
+    t = entry.topic
+    module = sys.modules.get(entry.scene.__module__)
+    sources = source_closure(module) if module is not None else {}
+    meta = {
         "slug": t.slug,
         "title": t.title,
         "category": t.category,
@@ -87,17 +256,72 @@ def metadata(entry: TopicEntry, scene: ExplainerScene, quality: Quality, voice: 
         "tags": list(t.tags),
         "target_length": t.length,
         "duration": round(duration, 3),
-        "quality": {"name": quality.name, "width": quality.width, "height": quality.height, "fps": quality.fps},
+        "frames": frames,
+        "quality": {"name": quality.name, "width": quality.width, "height": quality.height,
+                    "fps": quality.fps},
         "voice": voice,
         "sections": [{"title": n, "start": round(s, 3)} for n, s in scene.chapters],
+        "chapters": [{"title": c.title, "start": c.start, "line": c.line(duration >= 3600)}
+                     for c in chapters or []],
         "beats": [
             {"index": b.index, "section": b.section, "start": round(b.start, 3),
              "end": round(b.end, 3), "text": b.script.written_text}
             for b in scene.beats
         ],
-        "versions": {"visualsys": __version__, "manim": manim.__version__, "python": platform.python_version()},
+        "poster": {"time": round(poster_time, 3), "chosen_by": poster_source,
+                   "width": POSTER_SIZE[0], "height": POSTER_SIZE[1]},
+        "files": files or {},
+        "versions": tool_versions(narrator) if narrator is not None else {},
         "source_sha256": entry.source_hash(),
+        "sources": {name: file_sha256(path) for name, path in sources.items()},
     }
+    return meta
+
+
+def _previous(out: Path, fps: int) -> tuple[int | None, int | None]:
+    """Frames and beats of the last render of this topic, for the progress estimate."""
+    try:
+        meta = json.loads(out.read_text(encoding="utf-8"))
+        return int(round(float(meta["duration"]) * fps)), len(meta["beats"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, None
+
+
+def storyboard_shots(scene: ExplainerScene, fps: int, frames: int) -> list[Shot]:
+    """One shot per beat: its last frame, number, time range and section."""
+    shots = []
+    for b in scene.beats:
+        last = min(frames - 1, max(int(round(b.start * fps)), int(np.ceil(b.end * fps - 1e-6)) - 1))
+        heading = f"{b.index + 1}  ·  {clock(b.start)}–{clock(b.end)}  ·  {b.section}"
+        shots.append(Shot(last, heading, b.script.written_text))
+    return shots
+
+
+class _Staging:
+    """Temporary files in the output folder, renamed onto their targets together by :meth:`commit`."""
+
+    def __init__(self, targets: dict[str, Path]) -> None:
+        self.targets = targets
+        self.temps: dict[str, Path] = {}
+
+    def path(self, kind: str) -> Path:
+        target = self.targets[kind]
+        tmp = target.with_name(f"{TMP_PREFIX}{target.name}-{os.getpid()}{target.suffix}")
+        self.temps[kind] = tmp
+        return tmp
+
+    def commit(self) -> None:
+        with interrupts.deferred():
+            for tmp in self.temps.values():
+                os.chmod(tmp, file_mode())
+            for kind, tmp in self.temps.items():
+                os.replace(tmp, self.targets[kind])
+            self.temps.clear()
+
+    def discard(self) -> None:
+        for tmp in self.temps.values():
+            tmp.unlink(missing_ok=True)
+        self.temps.clear()
 
 
 def render_topic(
@@ -109,42 +333,90 @@ def render_topic(
     voice: str = "hibari",
     work_dir: Path,
     log: Callable[[str], None] = _log_nothing,
+    reporter: Reporter | None = None,
 ) -> RenderResult:
     """Render ``entry`` and write its outputs to ``out_dir``.
 
-    ``work_dir`` holds Manim's working files (partial movies, its cache).
+    Parameters
+    ----------
+    entry
+        The topic.
+    quality
+        A key of :data:`~visualsys.render.presets.QUALITIES`.
+    out_dir
+        Where the outputs go (created if missing; checked writable before anything renders).
+    narrator
+        The voice (with its speech cache).
+    voice
+        The voice's name, for the metadata.
+    work_dir
+        Holds Manim's working files (partial movies, its cache), per topic.
+    log
+        Called with the occasional sentence (waiting for a lock, YouTube's chapter rule).
+    reporter
+        Receives progress (topic, beat, frames, stage).
     """
     q = QUALITIES[quality]
     out_dir = Path(out_dir)
     check_writable(out_dir)
+    reporter = reporter or Reporter()
     slug = entry.slug
+    targets = {kind: out_dir / f"{slug}{suffix}" for kind, suffix in OUTPUTS.items()}
     times: dict[str, float] = {}
     calls_before = narrator.synth_calls
-
-    t0 = time.perf_counter()
-    log(f"{slug}: running the scene at {q.label}")
     media_dir = Path(work_dir) / "manim" / slug
-    scene, silent = run_scene(entry.scene, q, narrator, media_dir, slug)
-    times["scene"] = time.perf_counter() - t0
-    frames = int(round(scene.time * q.fps))
-    duration = frames / q.fps
 
-    t1 = time.perf_counter()
-    log(f"{slug}: mixing {len(scene.beats)} beats and muxing audio")
-    track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
-    words = [w for b in scene.beats for w in b.written_words()]
-    cues = captions.build_cues(words, [b.end for b in scene.beats])
-    meta = metadata(entry, scene, q, voice, duration)
+    def waiting() -> None:
+        log(f"{slug}: another render of this topic is using {media_dir}; waiting for it to finish")
+        reporter.stage("waiting for another render of this topic")
 
-    video, srt_path, vtt_path, meta_path = (
-        out_dir / f"{slug}.mp4", out_dir / f"{slug}.srt", out_dir / f"{slug}.vtt", out_dir / f"{slug}.json",
-    )
-    with atomic_path(video) as part:
-        mux(silent, track, TRACK_RATE, part)
-    write_text_atomic(srt_path, captions.to_srt(cues))
-    write_text_atomic(vtt_path, captions.to_vtt(cues))
-    write_text_atomic(meta_path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    times["audio_and_outputs"] = time.perf_counter() - t1
-    times["total"] = time.perf_counter() - t0
-    return RenderResult(slug, video, srt_path, vtt_path, meta_path, duration, frames, times,
+    total_frames, total_beats = _previous(targets["metadata"], q.fps)
+    with exclusive(Path(work_dir) / "manim" / f"{slug}.lock", on_wait=waiting):
+        t0 = time.perf_counter()
+        reporter.begin(slug, total_frames or int(entry.topic.length * q.fps), total_beats)
+        try:
+            reporter.stage(f"running the scene at {q.label}")
+            scene, silent, follower = run_scene(entry.scene, q, narrator, media_dir, slug, reporter)
+            times["scene"] = time.perf_counter() - t0
+            frames = int(round(scene.time * q.fps))
+            duration = frames / q.fps
+
+            t1 = time.perf_counter()
+            reporter.stage(f"mixing {len(scene.beats)} beats and muxing audio")
+            track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
+            words = [w for b in scene.beats for w in b.written_words()]
+            cues = captions.build_cues(words, [b.end for b in scene.beats])
+            chapters = youtube_chapters(scene.chapters, duration)
+            if len(chapters) < YOUTUBE_MIN_CHAPTERS:
+                log(f"{slug}: {len(chapters)} chapter(s) of 10 s or more; YouTube shows chapters "
+                    f"only from {YOUTUBE_MIN_CHAPTERS}")
+            meta = metadata(entry, scene, q, voice, duration, frames=frames, chapters=chapters,
+                            poster_time=follower.poster_time, poster_source=follower.poster_source,
+                            narrator=narrator, files={k: p.name for k, p in targets.items() if k != "metadata"})
+
+            staging = _Staging(targets)
+            try:
+                mux(silent, track, TRACK_RATE, staging.path("video"))
+                staging.path("srt").write_text(captions.to_srt(cues), encoding="utf-8")
+                staging.path("vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
+                staging.path("chapters").write_text(chapters_text(chapters, duration), encoding="utf-8")
+                assert follower.poster is not None
+                follower.poster.save(staging.path("poster"), format="PNG")
+                reporter.stage("drawing the storyboard")
+                contact_sheet(
+                    silent, storyboard_shots(scene, q.fps, frames), staging.path("storyboard"),
+                    title=entry.topic.title,
+                    subtitle=(f"{slug}  ·  {clock(duration)}  ·  {len(scene.beats)} beats  ·  "
+                              f"{q.name} {q.width}x{q.height}@{q.fps}  ·  voice {voice}"),
+                )
+                staging.path("metadata").write_text(
+                    json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                staging.commit()
+            finally:
+                staging.discard()
+            times["audio_and_outputs"] = time.perf_counter() - t1
+            times["total"] = time.perf_counter() - t0
+        finally:
+            reporter.end()
+    return RenderResult(slug, targets, duration, frames, chapters, follower.poster_time, times,
                         narrator.synth_calls - calls_before)

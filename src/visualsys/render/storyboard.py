@@ -1,12 +1,17 @@
 """Storyboard: a contact sheet with one frame per beat, its time and the start of its narration.
 
-It is what a reviewer opens first, and what we look at before calling a topic done.
+It is what a reviewer opens first, and what we look at before calling a
+topic done: a header with the title, length, quality and voice, then a grid
+of cells, each the last frame of a beat (what the beat built) over its
+number, time range, chapter and the first lines of its narration.
 """
 
 from __future__ import annotations
 
-import textwrap
+import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import av
@@ -16,61 +21,165 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import theme
 
 THUMB_W = 427  # half of a 480p frame: still legible in the sheet
-FONT_FILES = ("/usr/share/fonts/opentype/inter/Inter-Regular.otf",)
+PAD = 14
+HEADER_H = 64
+FONT_FILES = {
+    "regular": ("/usr/share/fonts/opentype/inter/Inter-Regular.otf",),
+    "bold": ("/usr/share/fonts/opentype/inter/Inter-SemiBold.otf", "/usr/share/fonts/opentype/inter/Inter-Bold.otf"),
+}
+SHEET_BG = (8, 10, 14)
+
+
+def _rgb(color) -> tuple[int, int, int]:
+    r, g, b = (int(round(255 * c)) for c in color.to_rgb())
+    return r, g, b
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One cell of the sheet.
+
+    Attributes
+    ----------
+    frame
+        Index of the video frame shown.
+    heading
+        The small line over the caption (beat number, time range, chapter).
+    caption
+        The narration (wrapped to a few lines, then cut with an ellipsis).
+    """
+
+    frame: int
+    heading: str
+    caption: str
+
+
+def clock(seconds: float) -> str:
+    """``m:ss.s`` of ``seconds``."""
+    seconds = max(0.0, seconds)
+    m, s = divmod(seconds, 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def frames_by_index(video: Path, indices: Sequence[int]) -> list[np.ndarray]:
+    """Decode the frames numbered ``indices`` (0-based) as RGB arrays, in one pass.
+
+    An index past the end gives the last frame.
+    """
+    if not indices:
+        return []
+    wanted, stop = set(indices), max(indices)
+    got: dict[int, np.ndarray] = {}
+    with av.open(str(video)) as c:
+        last = None
+        for n, frame in enumerate(c.decode(c.streams.video[0])):
+            last = frame
+            if n in wanted:
+                got[n] = frame.to_ndarray(format="rgb24")
+            if n >= stop:
+                break
+        final = last.to_ndarray(format="rgb24") if last is not None else np.zeros((2, 2, 3), np.uint8)
+    return [got.get(i, final) for i in indices]
 
 
 def frames_at(video: Path, times: Sequence[float]) -> list[np.ndarray]:
     """Decode the frames shown at ``times`` (seconds), as RGB arrays, in one pass."""
-    wanted = sorted(range(len(times)), key=lambda i: times[i])
-    out: list[np.ndarray | None] = [None] * len(times)
     with av.open(str(video)) as c:
-        stream = c.streams.video[0]
-        last = None
-        k = 0
-        for frame in c.decode(stream):
-            t = float(frame.pts * stream.time_base)
-            while k < len(wanted) and times[wanted[k]] < t - 1e-6 and last is not None:
-                out[wanted[k]] = last
-                k += 1
-            last = frame.to_ndarray(format="rgb24")
-            if k >= len(wanted):
-                break
-        while k < len(wanted):
-            out[wanted[k]] = last
-            k += 1
-    return [o if o is not None else np.zeros((2, 2, 3), np.uint8) for o in out]
+        rate = float(c.streams.video[0].average_rate or c.streams.video[0].guessed_rate)
+    return frames_by_index(video, [max(0, int(t * rate + 1e-6)) for t in times])
 
 
-def _font(size: int) -> ImageFont.ImageFont:
-    for f in FONT_FILES:
-        if Path(f).exists():
+@cache
+def _font(weight: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    candidates = list(FONT_FILES[weight])
+    try:  # the theme's font wherever fontconfig has it
+        style = ":style=SemiBold" if weight == "bold" else ":style=Regular"
+        found = subprocess.run(["fc-match", "-f", "%{file}", theme.FONT + style],
+                               capture_output=True, text=True, timeout=5).stdout
+        candidates.append(found)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for f in candidates:
+        if f and Path(f).exists():
             return ImageFont.truetype(f, size)
-    return ImageFont.load_default()
+    return ImageFont.load_default(size)
 
 
-def contact_sheet(video: Path, shots: Sequence[tuple[float, str]], out: Path, columns: int = 3) -> None:
-    """Write a PNG grid of the frames at each ``(time, caption)`` with the caption under it."""
-    frames = frames_at(video, [t for t, _ in shots])
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+    """Greedy word wrap to ``width`` pixels; the last line gets an ellipsis if text is left over."""
+    words, lines, line = text.split(), [], ""
+    for i, word in enumerate(words):
+        trial = f"{line} {word}".strip()
+        if draw.textlength(trial, font=font) <= width or not line:
+            line = trial
+            continue
+        lines.append(line)
+        line = word
+        if len(lines) == max_lines:
+            rest = " ".join(words[i:])
+            line = rest
+            break
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines or (len(lines) == max_lines and " ".join(lines) != " ".join(words)):
+        last = lines[max_lines - 1]
+        while last and draw.textlength(last + "…", font=font) > width:
+            last = last[:-1].rstrip()
+        lines = lines[: max_lines - 1] + [last + "…"]
+    return lines
+
+
+def contact_sheet(
+    video: Path,
+    shots: Sequence[Shot | tuple[float, str]],
+    out: Path,
+    columns: int = 3,
+    title: str = "",
+    subtitle: str = "",
+    caption_lines: int = 3,
+) -> None:
+    """Write a PNG grid of the frames of ``shots``, each over its heading and caption.
+
+    ``shots`` may also be ``(time, caption)`` pairs. ``title`` and ``subtitle``
+    make a header band when given. The PNG is written where ``out`` says;
+    callers that need an atomic write pass a temporary path.
+    """
+    if columns <= 0:
+        raise ValueError(f"columns must be > 0, got {columns}")
+    if caption_lines <= 0:
+        raise ValueError(f"caption_lines must be > 0, got {caption_lines}")
+    if not shots:
+        raise ValueError("a contact sheet needs at least one shot")
+    with av.open(str(video)) as c:
+        rate = float(c.streams.video[0].average_rate or c.streams.video[0].guessed_rate)
+    cells = [s if isinstance(s, Shot) else Shot(int(s[0] * rate + 1e-6), clock(s[0]), s[1]) for s in shots]
+    frames = frames_by_index(video, [s.frame for s in cells])
+    columns = min(columns, len(cells))
     h0, w0 = frames[0].shape[:2]
-    tw = THUMB_W
-    th = int(h0 * tw / w0)
-    text_h = 64
-    pad = 12
-    rows = (len(shots) + columns - 1) // columns
-    bg = tuple(int(255 * c) for c in theme.BACKGROUND.to_rgb())
-    fg = tuple(int(255 * c) for c in theme.TEXT.to_rgb())
-    muted = tuple(int(255 * c) for c in theme.MUTED.to_rgb())
-    sheet = Image.new("RGB", (pad + columns * (tw + pad), pad + rows * (th + text_h + pad)), (8, 10, 14))
+    tw, th = THUMB_W, int(round(frames[0].shape[0] * THUMB_W / w0))
+    small, body, head = _font("regular", 14), _font("regular", 16), _font("bold", 24)
+    line_h = 21
+    text_h = 10 + 18 + caption_lines * line_h + 8
+    rows = (len(cells) + columns - 1) // columns
+    header = HEADER_H if title else 0
+    width = PAD + columns * (tw + PAD)
+    sheet = Image.new("RGB", (width, header + PAD + rows * (th + text_h + PAD)), SHEET_BG)
     draw = ImageDraw.Draw(sheet)
-    small, body = _font(13), _font(14)
-    for i, ((t, caption), frame) in enumerate(zip(shots, frames, strict=True)):
-        x = pad + (i % columns) * (tw + pad)
-        y = pad + (i // columns) * (th + text_h + pad)
-        sheet.paste(Image.fromarray(frame).resize((tw, th), Image.LANCZOS), (x, y))
-        draw.rectangle([x, y + th, x + tw, y + th + text_h], fill=bg)
-        draw.text((x + 6, y + th + 4), f"{int(t // 60)}:{t % 60:04.1f}", font=small, fill=muted)
-        lines = textwrap.wrap(caption, 56)[:3]
-        for j, line in enumerate(lines):
-            draw.text((x + 52, y + th + 4 + 18 * j), line, font=body, fill=fg)
+    bg, fg, muted, accent = _rgb(theme.BACKGROUND), _rgb(theme.TEXT), _rgb(theme.MUTED), _rgb(theme.BLUE)
+    if title:
+        draw.text((PAD, 12), title, font=head, fill=fg)
+        draw.text((PAD, 42), subtitle, font=small, fill=muted)
+    for i, (shot, frame) in enumerate(zip(cells, frames, strict=True)):
+        x = PAD + (i % columns) * (tw + PAD)
+        y = header + PAD + (i // columns) * (th + text_h + PAD)
+        thumb = Image.fromarray(frame)
+        if thumb.size != (tw, th):
+            thumb = thumb.resize((tw, th), Image.LANCZOS)
+        sheet.paste(thumb, (x, y))
+        draw.rectangle([x, y + th, x + tw - 1, y + th + text_h - 1], fill=bg)
+        draw.rectangle([x, y + th, x + 3, y + th + text_h - 1], fill=accent)
+        draw.text((x + 12, y + th + 8), shot.heading, font=small, fill=muted)
+        for j, line in enumerate(_wrap(draw, shot.caption, body, tw - 24, caption_lines)):
+            draw.text((x + 12, y + th + 30 + line_h * j), line, font=body, fill=fg)
     out.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(out)
+    sheet.save(out, format="PNG")
