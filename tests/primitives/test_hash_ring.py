@@ -145,6 +145,7 @@ def test_ring_after_join(scene):
                  show_load=True).center()
     scene.add(r)
     scene.play(r.add_node("D"))
+    scene.wait(0.1)  # the frame tester redraws only what the last call touched
 
 
 @frames_comparison(base_scene=ExplainerScene)
