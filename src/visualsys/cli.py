@@ -391,3 +391,8 @@ def new_cmd(ctx, slug, title):
     except ValueError:
         shown = path
     click.echo(f"Created {shown}. Render it with: render.py {slug} --watch")
+
+
+from .gallery import gallery  # noqa: E402  (the static web gallery: render.py gallery)
+
+main.add_command(gallery)
