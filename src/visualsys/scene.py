@@ -165,6 +165,10 @@ class Beat:
         return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+class ChapterReached(Exception):
+    """Raised by :meth:`ExplainerScene.chapter` when the scene reaches ``stop_before``."""
+
+
 class ExplainerScene(Scene):
     """Base class of every visualsys topic: a dark scene driven by narration.
 
@@ -198,8 +202,14 @@ class ExplainerScene(Scene):
         self.camera.background_color = theme.BACKGROUND
 
     # -- sections become chapters ---------------------------------------------
+    #: Set to a chapter name to end the scene just before that chapter starts
+    #: (:class:`ChapterReached` is raised); graphical tests use it to freeze a key frame.
+    stop_before: str | None = None
+
     def chapter(self, name: str) -> None:
         """Start a new chapter (a Manim section) called ``name``."""
+        if name == self.stop_before:
+            raise ChapterReached(name)
         if self._beat is not None:
             raise RuntimeError("start a chapter between beats, not inside one")
         self.current_section = name
