@@ -396,3 +396,7 @@ def new_cmd(ctx, slug, title):
 from .gallery import gallery  # noqa: E402  (the static web gallery: render.py gallery)
 
 main.add_command(gallery)
+
+from .checks.command import check  # noqa: E402  (the quality gate: render.py check)
+
+main.add_command(check)

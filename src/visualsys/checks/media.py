@@ -82,8 +82,9 @@ def check_media(video: Path, slug: str, *, scene_end: float | None = None,
                 f"re-render: render.py {slug}")
         sections = [(str(s.get("title", "")), float(s.get("start", 0))) for s in meta.get("sections", [])]
         for f in chapter_findings(sections, info.video_duration, slug):
-            f.message = "metadata sections: " + f.message
-            out.append(f)
+            if f.severity == "error":  # the "too few chapters" warning is the scene check's to give
+                f.message = "metadata sections: " + f.message
+                out.append(f)
         if scene_chapters is not None and [(n, round(s, 3)) for n, s in scene_chapters] != [
                 (n, round(s, 3)) for n, s in sections]:
             bad("chapters", "the metadata's sections differ from the scene's chapters", f"re-render: render.py {slug}")
