@@ -221,8 +221,12 @@ def test_clicking_a_chapter_seeks_the_video(watched, root, meta):
     page = watched.page
     page.goto(root + "topics/gallery-alpha.html")
     wait_for_metadata(page)
-    page.evaluate("""() => { const v = document.getElementById('player'); window.seeks = [];
-                             v.muted = true; v.addEventListener('seeking', () => seeks.push(v.currentTime)); }""")
+    page.evaluate("""() => {
+        const v = document.getElementById('player');
+        window.seeks = [];
+        v.muted = true;
+        v.addEventListener('seeking', () => seeks.push(v.currentTime));
+    }""")
     start = next(s["start"] for s in meta["gallery-alpha"]["sections"] if s["title"] == "Square")
     assert start > 1
     link = page.locator(".chapters a.seek", has_text="Square")

@@ -33,8 +33,8 @@ def fake_render(folder: Path, slug: str, *, title="Fake", sections=(("Intro", 0.
         "beats": [{"index": 0, "section": "Intro", "start": 0.0, "end": 1.5, "text": "Beat & one."}],
         "versions": {}, "source_sha256": "0" * 64, **(extra or {}),
     }
-    outputs = {f"{slug}.json": json.dumps(meta).encode(), f"{slug}.mp4": b"mp4", f"{slug}.vtt": VTT.encode(),
-               f"{slug}.srt": b"1\n", **{name: data for name, data in files.items()}}
+    outputs = {f"{slug}.json": json.dumps(meta).encode(), f"{slug}.mp4": b"mp4",
+               f"{slug}.vtt": VTT.encode(), f"{slug}.srt": b"1\n", **files}
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in outputs.items():
         (folder / name).write_bytes(data)
@@ -50,7 +50,8 @@ def catalog():
 def renders(tmp_path):
     out = tmp_path / "out"
     fake_render(out, "gallery-alpha", title="Rendered title (old)")
-    fake_render(out, "gallery-beta", **{"gallery-beta.poster.png": b"png", "gallery-beta.storyboard.png": b"png"})
+    fake_render(out, "gallery-beta",
+                **{"gallery-beta.poster.png": b"png", "gallery-beta.storyboard.png": b"png"})
     return out
 
 
@@ -75,7 +76,8 @@ class Links(HTMLParser):
 def card(index_html: str, slug: str) -> str:
     """The HTML of one card on the index page."""
     start = index_html.index(f'id="topic-{slug}"')
-    ends = [i for i in (index_html.find('<li class="card', start), index_html.find('id="empty"', start)) if i > 0]
+    ends = [index_html.find('<li class="card', start), index_html.find('id="empty"', start)]
+    ends = [i for i in ends if i > 0]
     return index_html[start:min(ends)]
 
 
@@ -218,7 +220,8 @@ def test_media_are_world_readable_copies_even_from_private_renders(renders, cata
         if path.is_file():
             assert path.stat().st_mode & stat.S_IROTH, path
     video = tmp_path / "site" / "media" / "gallery-alpha.mp4"
-    assert video.read_bytes() == b"mp4" and video.stat().st_ino != (renders / "gallery-alpha.mp4").stat().st_ino
+    assert video.read_bytes() == b"mp4"
+    assert video.stat().st_ino != (renders / "gallery-alpha.mp4").stat().st_ino
 
 
 def test_readable_renders_are_hard_linked_unless_copy_is_asked(tmp_path, catalog):
@@ -273,7 +276,8 @@ def test_css_colours_come_from_the_theme(renders, catalog, tmp_path, monkeypatch
 
 
 def test_static_css_and_js_hold_no_colour_literals():
-    literal = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(|\b(?:white|black|red|blue|green|gray|grey)\b")
+    literal = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\("
+                         r"|\b(?:white|black|red|blue|green|gray|grey)\b")
     for path in STATIC.iterdir():
         text = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
         assert not literal.search(text), f"{path.name}: {literal.search(text)[0]}"
@@ -301,12 +305,14 @@ def test_clock_and_length_labels():
 
 def test_parse_youtube_chapter_lines():
     text = "0:00 Intro\n1:05 The ring\nnot a chapter\n1:02:03 Late & last \n"
-    assert parse_chapters(text) == [Chapter("Intro", 0), Chapter("The ring", 65), Chapter("Late & last", 3723)]
+    expected = [Chapter("Intro", 0), Chapter("The ring", 65), Chapter("Late & last", 3723)]
+    assert parse_chapters(text) == expected
 
 
 def test_chapters_fall_back_to_the_chapters_file(tmp_path, catalog):
     out = tmp_path / "out"
-    fake_render(out, "gallery-alpha", sections=(), **{"gallery-alpha.chapters.txt": b"0:00 Start\n0:03 End\n"})
+    chapters = {"gallery-alpha.chapters.txt": b"0:00 Start\n0:03 End\n"}
+    fake_render(out, "gallery-alpha", sections=(), **chapters)
     alpha = collect(out, catalog)[0]
     assert [(c.title, c.start) for c in alpha.chapters] == [("Start", 0), ("End", 3)]
 

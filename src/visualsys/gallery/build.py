@@ -230,7 +230,8 @@ def _topic_from(slug: str, entry: TopicEntry | None, meta: dict | None, from_dir
                         if isinstance(b, Mapping) and "text" in b and "start" in b]
     if "vtt" in sources:
         vtt = sources["vtt"].read_bytes()
-        topic.captions_data_url = "data:text/vtt;charset=utf-8;base64," + base64.b64encode(vtt).decode("ascii")
+        encoded = base64.b64encode(vtt).decode("ascii")
+        topic.captions_data_url = f"data:text/vtt;charset=utf-8;base64,{encoded}"
     return topic
 
 

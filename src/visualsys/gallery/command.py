@@ -29,7 +29,7 @@ def gallery(ctx: click.Context, out_dir: Path, from_dir: Path, copy: bool) -> No
     Examples:
       render.py gallery                          # out/ -> out/gallery/index.html
       render.py gallery --from ci-previews --out site
-    """
+    """  # noqa: D301 - click's \b keeps the example lines as written
     from .build import GalleryError, build_gallery  # Jinja2: only when building
 
     obj = ctx.find_root().obj or {}
