@@ -295,6 +295,7 @@ def test_factorial_returning(scene):
         scene.play(stack.push("fact", {"n": n}))
     scene.play(stack.pop(1, into="r"))
     scene.play(stack.set_local("acc", 2))
+    scene.wait(0.1)  # the frame tester redraws only what the last call touched
 
 
 @frames_comparison(base_scene=ExplainerScene)
@@ -303,3 +304,4 @@ def test_deep_recursion_overflows(scene):
     scene.add(stack)
     scene.play(stack.push("main"))
     scene.play(stack.push_many([("count", {"n": i}) for i in range(60)]))
+    scene.wait(0.1)  # the frame tester redraws only what the last call touched

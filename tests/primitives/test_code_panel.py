@@ -185,6 +185,7 @@ def test_code_with_stack(scene):
     scene.play(code.step(1, stack.push("fact", {"n": 3})))
     scene.play(code.step(6, stack.push("fact", {"n": 2})))
     scene.play(code.highlight(4, color=theme.RED))
+    scene.wait(0.1)  # the frame tester redraws only what the last call touched
 
 
 @frames_comparison(base_scene=ExplainerScene)
@@ -204,3 +205,4 @@ def test_c_code_padded(scene):
     )
     scene.add(code)
     scene.play(code.highlight(4, color=theme.YELLOW))
+    scene.wait(0.1)  # the frame tester redraws only what the last call touched

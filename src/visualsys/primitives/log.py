@@ -379,6 +379,9 @@ class Log(VGroup):
     consumer_rows
         Rows reserved below the cells for consumer labels (``0`` for logs
         without consumers).
+    key_colors
+        Colour per key, filled in as keys appear; pass the same dict to
+        several logs so a key has one colour everywhere.
 
     Examples
     --------
@@ -410,6 +413,7 @@ class Log(VGroup):
         segment_size: int | None = None,
         needs_fsync: bool = False,
         read_committed: bool = False,
+        key_colors: dict[str, ManimColor] | None = None,
         **kwargs: Any,
     ) -> None:
         if window < 1:
@@ -443,7 +447,7 @@ class Log(VGroup):
         self._body, self._transients = VGroup(), VGroup()
         self.add(self._frame, self._body, self._transients)
         self._parts = Parts(self._body, self._transients)
-        self._key_colors: dict[str, ManimColor] = {}
+        self._key_colors: dict[str, ManimColor] = {} if key_colors is None else key_colors
         self._consumer_colors: dict[str, ManimColor] = {}
         self._parts.sync(self._build())
 
@@ -749,6 +753,7 @@ def log_stack(names: Sequence[str], *, buff: float = 0.35, **kwargs: Any) -> VGr
     if not names:
         raise ValueError("log_stack needs at least one name")
     name_width = max(label(n, theme.LABEL).width for n in names)
+    kwargs.setdefault("key_colors", {})  # one colour per key across the stack
     logs = VGroup(*[Log(name=n, name_width=name_width, **kwargs) for n in names])
     return logs.arrange(DOWN, buff=buff, aligned_edge=LEFT)
 
