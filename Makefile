@@ -11,8 +11,10 @@ STAMP := $(VENV)/.visualsys-installed
 DEMO_TOPIC ?= consistent-hashing
 QUALITY ?= hd
 # System packages: cairo/pango headers to build manimpango and pycairo, the
-# theme's fonts, espeak-ng (the fallback voice).
-APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono espeak-ng
+# theme's fonts, espeak-ng (the fallback voice), Chromium for the gallery's
+# browser test.
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config fonts-inter fonts-jetbrains-mono espeak-ng \
+                chromium chromium-driver
 
 .PHONY: setup system-packages demo test test-fast lint clean
 
