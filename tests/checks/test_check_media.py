@@ -116,7 +116,8 @@ def test_scene_length_must_match_the_video(tmp_path):
 def test_caption_lines_too_long_or_too_many(tmp_path):
     cues = [captions.Cue(0.3, 1.6, ("Hello there,", "beat", "one.")),
             captions.Cue(2.0, 3.4, ("And beat two, which now runs on far past the line limit",))]
-    found = [f.message for f in check_media(make_render(tmp_path, cues=cues), "demo") if f.check == "captions"]
+    found = [f.message for f in check_media(make_render(tmp_path, cues=cues), "demo")
+             if f.check == "captions"]
     assert any("3 lines" in m for m in found)
     assert any("characters (at most 42)" in m for m in found)
 
@@ -124,7 +125,8 @@ def test_caption_lines_too_long_or_too_many(tmp_path):
 def test_captions_that_do_not_say_what_is_spoken(tmp_path):
     cues = [captions.Cue(0.3, 1.6, ("Hello there, beat one.",)), captions.Cue(2.0, 3.4, ("And bet two.",))]
     found = check_media(make_render(tmp_path, cues=cues), "demo")
-    assert checks(found) == ["captions"] and "from word 6" in found[0].message  # "Hello there, beat one. And [bet]"
+    # "Hello there, beat one. And [bet]": the sixth word differs
+    assert checks(found) == ["captions"] and "from word 6" in found[0].message
 
 
 def test_speech_with_no_caption_on_screen(tmp_path):

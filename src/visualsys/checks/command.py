@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from ..narration.voices import VOICES
 from .findings import Finding, clock, quote
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -44,7 +45,8 @@ def format_report(report) -> str:  # noqa: ANN001 - TopicReport (imported lazily
     waived = sum(1 for f in report.findings if f.waived)
     warns = sum(1 for f in report.findings if f.severity == "warning" and not f.waived)
     status = "ok" if report.passed else "FAIL"
-    extra = ", ".join(x for x in (f"{waived} waived" if waived else "", f"{warns} warnings" if warns else "") if x)
+    parts = (f"{waived} waived" if waived else "", f"{warns} warnings" if warns else "")
+    extra = ", ".join(x for x in parts if x)
     dur = f"{report.duration:.1f} s of video" if report.duration is not None else "no video"
     head = (f"{report.slug}: {status} - {fails} problem{'s' if fails != 1 else ''}"
             f"{' (' + extra + ')' if extra else ''}; {dur}, {report.beats} beats, "
@@ -59,7 +61,7 @@ def format_report(report) -> str:  # noqa: ANN001 - TopicReport (imported lazily
 
 @click.command("check")
 @click.argument("topics", nargs=-1, required=True)
-@click.option("--voice", default="hibari", show_default=True,
+@click.option("--voice", type=click.Choice(list(VOICES)), default="hibari", show_default=True,
               help="Narration voice (the render's: beat lengths and bookmarks depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--media", "media_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -72,9 +74,8 @@ def format_report(report) -> str:  # noqa: ANN001 - TopicReport (imported lazily
 @click.pass_context
 def check(ctx: click.Context, topics: tuple[str, ...], voice: str, as_json: bool, media_dir: Path | None,
           no_media: bool, cache_dir: Path, verbose: bool) -> None:
-    """Check TOPIC (or `all`) for layout, timing and media faults, without rendering.
+    r"""Check TOPIC (or `all`) for layout, timing and media faults, without rendering.
 
-    \b
     Runs each scene with Manim skipping every frame, looks at its objects at
     each held state and every 0.25 s of motion, and checks the timing against
     the narration; then probes the rendered video, if there is one.
@@ -87,15 +88,12 @@ def check(ctx: click.Context, topics: tuple[str, ...], voice: str, as_json: bool
       render.py check consistent-hashing --media out/   # a render is required
     """
     from ..narration.cache import Narrator
-    from ..narration.voices import VOICES, VoiceUnavailable, get_service
+    from ..narration.voices import VoiceUnavailable, get_service
     from ..topics import TopicError, discover, find
     from .runner import TopicReport, check_topic
 
     obj = ctx.obj or {}
     scenes_dir = Path(obj.get("scenes_dir", PROJECT_ROOT / "scenes"))
-    if voice not in VOICES:
-        click.secho(f"error: unknown voice {voice!r}; choose one of: {', '.join(VOICES)}", fg="red", err=True)
-        sys.exit(EXIT_USAGE)
     try:
         entries = list(discover(scenes_dir).values()) if topics == ("all",) else [
             find(t, scenes_dir) for t in topics]
@@ -117,8 +115,9 @@ def check(ctx: click.Context, topics: tuple[str, ...], voice: str, as_json: bool
             click.echo(f"checking {entry.slug} ...", err=True)
         where = None if no_media else (media_dir if media_dir is not None else PROJECT_ROOT / "out")
         try:
-            report = check_topic(entry, narrator=narrator, media_dir=where, require_media=media_dir is not None
-                                 and not no_media, work_dir=cache_dir / "manim" / entry.slug, voice=voice)
+            report = check_topic(entry, narrator=narrator, media_dir=where,
+                                 require_media=media_dir is not None and not no_media,
+                                 work_dir=cache_dir / "manim" / entry.slug, voice=voice)
         except Exception as exc:  # a failure of the checker itself, not of the scene
             if verbose:
                 import traceback

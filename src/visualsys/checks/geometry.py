@@ -77,23 +77,35 @@ def box_intersection(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return (max(w, 0.0), max(h, 0.0))
 
 
-def overlap_boxes(a: np.ndarray, b: np.ndarray, shrink: float = 0.0) -> tuple[float, float]:
-    """Largest intersection (width, height) between any box of (n, 4) ``a`` and any of (m, 4) ``b``.
+def overlapping_pairs(a: np.ndarray, b: np.ndarray,
+                      shrink: float = 0.0) -> list[tuple[int, int, float, float]]:
+    """Pairs ``(i, j, width, height)`` of boxes of (n, 4) ``a`` and (m, 4) ``b`` that intersect.
 
     Every box is first shrunk by ``shrink`` on each side, so boxes that merely
-    touch do not count.
+    touch do not count. Largest intersections first.
     """
     if len(a) == 0 or len(b) == 0:
-        return (0.0, 0.0)
+        return []
     a = a + np.array([shrink, shrink, -shrink, -shrink])
     b = b + np.array([shrink, shrink, -shrink, -shrink])
     w = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
     h = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    area = np.where((w > 0) & (h > 0), w * h, 0.0)
-    i = np.unravel_index(np.argmax(area), area.shape)
-    if area[i] <= 0:
-        return (0.0, 0.0)
-    return (float(w[i]), float(h[i]))
+    ii, jj = np.nonzero((w > 0) & (h > 0))
+    pairs = [(int(i), int(j), float(w[i, j]), float(h[i, j])) for i, j in zip(ii, jj, strict=True)]
+    return sorted(pairs, key=lambda p: -p[2] * p[3])
+
+
+def outlines_overlap(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    """Whether two filled shapes, given as polygons (even-odd), share any area.
+
+    Tested by points on each outline lying inside the other shape, which
+    catches every overlap except two thin strokes crossing without either
+    outline's sample points inside the other (not a concern for glyphs).
+    """
+    if not a or not b:
+        return False
+    pa, pb = np.concatenate(a), np.concatenate(b)
+    return bool(inside(pa, b).any() or inside(pb, a).any())
 
 
 # -- colour --------------------------------------------------------------------

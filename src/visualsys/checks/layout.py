@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from manim import DecimalNumber, ImageMobject, MarkupText, Mobject, Paragraph, SingleStringMathTex, Text, VMobject, config
+from manim import (
+    DecimalNumber,
+    ImageMobject,
+    MarkupText,
+    Mobject,
+    Paragraph,
+    SingleStringMathTex,
+    Text,
+    VMobject,
+    config,
+)
 from manim.utils.iterables import list_update
 
 from .. import theme
@@ -201,10 +211,10 @@ class _View:
             self._polys[id(shape.mob)] = geo.polygons(shape.mob) if isinstance(shape.mob, VMobject) else []
         return self._polys[id(shape.mob)]
 
-    def describe(self, leaf: _Leaf) -> str:
+    def describe(self, leaf: _Leaf, fill: bool = True) -> str:
         """A shape named by its kind, its fill, and the texts of the nearest group around it."""
         kind = type(leaf.mob).__name__
-        if leaf.fill >= VISIBLE_OPACITY and isinstance(leaf.mob, VMobject):
+        if fill and leaf.fill >= VISIBLE_OPACITY and isinstance(leaf.mob, VMobject):
             kind += f" (fill {geo.hex_of(geo.rgb(leaf.mob.get_fill_color()))} at {leaf.fill:.0%})"
         for group in reversed(leaf.ancestors):
             if type(group).__name__ in ("Group", "VGroup"):
@@ -261,23 +271,26 @@ def _frame_faults(view: _View) -> list[Fault]:
             names: list[str] = []
             for _, _, leaf in sorted(over, key=lambda o: -o[0]):
                 lb = label_of.get(id(leaf.mob))
-                name = quote(lb.text) if lb is not None else view.describe(leaf)
+                name = quote(lb.text) if lb is not None else view.describe(leaf, fill=False)
                 if name not in names:
                     names.append(name)
             sides = sorted({o[1] for o in over})
             top = leaves[0].top
-            whole = type(top).__name__
+            whole = "" if type(top).__name__ in ("Group", "VGroup") else f" (in {type(top).__name__})"
             where = "frame" if check == "off-frame" else "safe area (5 % margin)"
-            msg = (f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''} (in {whole}) "
+            msg = (f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}{whole} "
                    f"sticks out {worst[0] * PX_480:.0f} px past the {'/'.join(sides)} edge of the {where}")
             fix = (f"move or scale it inward: content must stay within x ±{safe[2]:.2f}, y ±{safe[3]:.2f}"
                    f" (theme.SAFE_MARGIN)")
-            faults.append(Fault(check, (check, id(top)), names[:5], msg, fix, worst[0], (top,)))
+            worst_leaf = worst[2]
+            culprit = label_of[id(worst_leaf.mob)].mob if id(worst_leaf.mob) in label_of else worst_leaf.mob
+            faults.append(Fault(check, (check, id(culprit)), names[:5], msg, fix, worst[0], (culprit,)))
             break  # off the frame implies off the safe area: report the worse one only
     return faults
 
 
 def _overlap_faults(view: _View) -> list[Fault]:
+    """Texts whose glyph outlines overlap (glyph boxes first, then the real outlines)."""
     faults = []
     labels = view.labels
     boxes = [lb.box for lb in labels]
@@ -286,16 +299,21 @@ def _overlap_faults(view: _View) -> list[Fault]:
             w, h = geo.box_intersection(boxes[i], boxes[j])
             if w <= TOLERANCE or h <= TOLERANCE:
                 continue
-            w, h = geo.overlap_boxes(labels[i].boxes, labels[j].boxes, shrink=TOLERANCE / 2)
-            if w <= 0 or h <= 0:
-                continue
             a, b = labels[i], labels[j]
+            hit = None
+            for k, m, gw, gh in geo.overlapping_pairs(a.boxes, b.boxes, shrink=TOLERANCE / 2)[:64]:
+                if geo.outlines_overlap(view.polygons(a.glyphs[k]), view.polygons(b.glyphs[m])):
+                    hit = (gw, gh)
+                    break
+            if hit is None:
+                continue
             if id(a.mob) > id(b.mob):
                 a, b = b, a
-            msg = f"{quote(a.text)} and {quote(b.text)} overlap by {w * PX_480:.0f}x{h * PX_480:.0f} px"
+            size = f"{hit[0] * PX_480:.0f}x{hit[1] * PX_480:.0f} px"
+            msg = f"{quote(a.text)} and {quote(b.text)} overlap by {size}"
             fix = "move one of them (next_to / arrange with a buff) or shorten the text"
             faults.append(Fault("overlap", ("overlap", id(a.mob), id(b.mob)), [a.text, b.text], msg, fix,
-                                w * h, (a.mob, b.mob)))
+                                hit[0] * hit[1], (a.mob, b.mob)))
     return faults
 
 
@@ -309,7 +327,7 @@ def _size_faults(labels: Iterable[_Label]) -> list[Fault]:
         if px < MIN_TEXT_PX - 1e-6:
             msg = (f"{quote(lb.text)} is {px:.1f} px tall at 480p (font size {size:.1f}); "
                    f"the floor is {MIN_TEXT_PX:.0f} px")
-            fix = f"draw it at font size >= theme.SMALL ({theme.SMALL}) and do not scale it (or its group) down"
+            fix = f"draw it at font size >= theme.SMALL ({theme.SMALL}); do not scale it (or its group) down"
             faults.append(Fault("text-size", ("text-size", id(lb.mob)), [lb.text], msg, fix,
                                 MIN_TEXT_PX - px, (lb.mob,)))
     return faults
@@ -366,9 +384,9 @@ def _cover_faults(view: _View, judged: set[int]) -> list[Fault]:
             names = [view.describe(s) for s in hidden_by]
             msg = (f"{n_hidden} of {len(lb.glyphs)} letters of {quote(lb.text)} are covered by "
                    f"{', '.join(names[:2])} drawn after it")
-            fix = ("draw the label after the shape (give it a higher z_index) or move it off the shape; note that "
-                   "animating a shape on its own inside an AnimationGroup re-adds it to the scene last, above "
-                   "its label: animate the group that holds both")
+            fix = ("draw the label after the shape (give it a higher z_index) or move it off the shape; "
+                   "note that animating a shape on its own inside an AnimationGroup re-adds it to the "
+                   "scene last, above its label: animate the group that holds both")
             faults.append(Fault("hidden", ("hidden", id(lb.mob)), [lb.text] + names[:2], msg, fix,
                                 n_hidden / len(lb.glyphs), (lb.mob,)))
         elif id(lb.mob) in judged and worst is not None and worst[0] < MIN_CONTRAST - 1e-6:
@@ -405,7 +423,8 @@ def aggregate(samples: list[Sample], end: float, topic: str,
         for key, f in present.items():
             run = open_runs.get(key)
             if run is None:
-                run = {"start": sample.time, "first": f, "worst": f, "line": sample.line, "until": times[i + 1]}
+                run = {"start": sample.time, "first": f, "worst": f, "line": sample.line,
+                       "until": times[i + 1]}
                 open_runs[key] = run
                 runs.setdefault(key, []).append(run)
             if f.score > run["worst"].score:
@@ -415,7 +434,7 @@ def aggregate(samples: list[Sample], end: float, topic: str,
             if key not in present:
                 del open_runs[key]
     findings = []
-    for key, key_runs in runs.items():
+    for key_runs in runs.values():
         visible = [r for r in key_runs if r["until"] - r["start"] >= MIN_VISIBLE - 1e-9]
         if not visible:
             continue

@@ -75,10 +75,12 @@ def check_media(video: Path, slug: str, *, scene_end: float | None = None,
 
     meta = _meta(video.with_suffix(".json"))
     if meta is None:
-        bad("streams", f"{video.with_suffix('.json').name} is missing or not JSON", f"re-render: render.py {slug}")
+        bad("streams", f"{video.with_suffix('.json').name} is missing or not JSON",
+            f"re-render: render.py {slug}")
     else:
         if abs(float(meta.get("duration", -1)) - info.video_duration) > frame + 1e-6:
-            bad("duration", f"metadata says {meta.get('duration')} s, the video lasts {info.video_duration:.3f} s",
+            bad("duration",
+                f"metadata says {meta.get('duration')} s, the video lasts {info.video_duration:.3f} s",
                 f"re-render: render.py {slug}")
         sections = [(str(s.get("title", "")), float(s.get("start", 0))) for s in meta.get("sections", [])]
         for f in chapter_findings(sections, info.video_duration, slug):
@@ -87,7 +89,8 @@ def check_media(video: Path, slug: str, *, scene_end: float | None = None,
                 out.append(f)
         if scene_chapters is not None and [(n, round(s, 3)) for n, s in scene_chapters] != [
                 (n, round(s, 3)) for n, s in sections]:
-            bad("chapters", "the metadata's sections differ from the scene's chapters", f"re-render: render.py {slug}")
+            bad("chapters", "the metadata's sections differ from the scene's chapters",
+                f"re-render: render.py {slug}")
         if "chapters" in meta:
             published = [(str(c.get("title", "")), float(c.get("start", 0))) for c in meta["chapters"]]
             out += published_chapter_findings(published, info.video_duration, slug)
@@ -98,7 +101,8 @@ def check_media(video: Path, slug: str, *, scene_end: float | None = None,
             except OSError:
                 written = None
             if written is not None and written != lines:
-                bad("chapters", f"{text.name} does not match the metadata's chapters", f"re-render: render.py {slug}")
+                bad("chapters", f"{text.name} does not match the metadata's chapters",
+                    f"re-render: render.py {slug}")
 
     samples, rate = (decode_audio(video) if info.audio_codec else (np.zeros(0, np.float32), 48000))
     if info.audio_codec:
@@ -123,11 +127,13 @@ def _loudness(samples: np.ndarray, rate: int, slug: str) -> list[Finding]:
         out.append(Finding("loudness", slug,
                            f"integrated loudness is {lufs:.1f} LUFS; the target is {TARGET_LUFS:.0f} ±"
                            f"{LOUDNESS_TOLERANCE:.0f} LUFS",
-                           "re-render (the mixer normalises); if it persists, report it against narration/mix.py"))
+                           "re-render (the mixer normalises); if it persists, report it against "
+                           "narration/mix.py"))
     peak = true_peak(samples)
     dbtp = 20 * math.log10(peak) if peak > 0 else -math.inf
     if dbtp > CEILING_DBTP + 1e-9:
-        out.append(Finding("true-peak", slug, f"true peak is {dbtp:.2f} dBTP; the ceiling is {CEILING_DBTP:.0f} dBTP",
+        out.append(Finding("true-peak", slug,
+                           f"true peak is {dbtp:.2f} dBTP; the ceiling is {CEILING_DBTP:.0f} dBTP",
                            "re-render; if it persists, lower the limiter ceiling in narration/mix.py"))
     return out
 
@@ -144,7 +150,8 @@ def _vtt_seconds(stamp: str) -> float:
 
 
 def _read_vtt(path: Path) -> list[_Cue]:
-    return [_Cue(_vtt_seconds(c.start), _vtt_seconds(c.end), c.text.split("\n")) for c in webvtt.read(str(path))]
+    return [_Cue(_vtt_seconds(c.start), _vtt_seconds(c.end), c.text.split("\n"))
+            for c in webvtt.read(str(path))]
 
 
 def _words(text: str) -> list[str]:
@@ -181,11 +188,13 @@ def _captions(video: Path, slug: str, meta: dict | None, info: MediaInfo, sample
     for c in main:
         text = " ".join(c.lines)
         if len(c.lines) > rules.MAX_LINES:
-            bad("captions", f"the cue at {clock(c.start)} has {len(c.lines)} lines (at most {rules.MAX_LINES})",
+            bad("captions",
+                f"the cue at {clock(c.start)} has {len(c.lines)} lines (at most {rules.MAX_LINES})",
                 fix_rules, c.start, [text])
         for line in c.lines:
             if len(line) > rules.MAX_LINE and " " in line.strip():
-                bad("captions", f"caption line {quote(line, 50)} at {clock(c.start)} has {len(line)} characters "
+                bad("captions",
+                    f"caption line {quote(line, 50)} at {clock(c.start)} has {len(line)} characters "
                     f"(at most {rules.MAX_LINE})", fix_rules, c.start, [line])
         if c.end <= c.start:
             bad("captions", f"the cue at {clock(c.start)} ends before it starts", fix_rules, c.start, [text])
@@ -195,7 +204,8 @@ def _captions(video: Path, slug: str, meta: dict | None, info: MediaInfo, sample
                 f"{rules.MAX_CPS:.0f})", "slow the narration down here (shorter sentences, a pause) "
                 "or " + fix_rules, c.start, [text])
         if c.start < prev_end - 0.002:
-            bad("captions", f"the cue at {clock(c.start)} starts before the previous one ends", fix_rules, c.start,
+            bad("captions", f"the cue at {clock(c.start)} starts before the previous one ends", fix_rules,
+                c.start,
                 [text])
         if c.end > info.video_duration + 0.05:
             bad("captions", f"the cue at {clock(c.start)} ends after the video", fix_rules, c.start, [text])

@@ -123,7 +123,8 @@ class _TrackedBeat(Beat):
 
     def time_until_bookmark(self, mark: str, buff: float = 0.0, limit: float | None = None) -> float:  # noqa: D102
         st = self.scene._probe
-        st.rec.uses.append(BookmarkUse(self.index, mark, self.scene.time, self.bookmark_time(mark), st.caller_line()))
+        use = BookmarkUse(self.index, mark, self.scene.time, self.bookmark_time(mark), st.caller_line())
+        st.rec.uses.append(use)
         return super().time_until_bookmark(mark, buff, limit)
 
 
@@ -233,7 +234,7 @@ def record(scene_cls: type[ExplainerScene], *, narrator: Narrator, fps: float = 
         "frame_rate": fps,
         "pixel_width": width,
         "pixel_height": height,
-        "verbosity": "WARNING",
+        "verbosity": "ERROR",
         "progress_bar": "none",
     }
     if media_dir is not None:

@@ -72,7 +72,8 @@ def check_scene(scene_cls: type[ExplainerScene], topic: Topic, *, narrator: Narr
         where = f" at line {rec.error_line}" if rec.error_line else ""
         findings.append(Finding(
             "scene-error", topic.slug, f"the scene stopped{where}: {type(rec.error).__name__}: {rec.error}",
-            "fix the scene (render it with --verbose for the traceback); the checks below cover only what ran",
+            "fix the scene (render it with --verbose for the traceback); "
+            "the checks below cover only what ran",
             time=rec.end, line=rec.error_line,
         ))
     beat_at = timing.beat_locator(rec)

@@ -45,7 +45,8 @@ def check_timing(rec: Recording, topic: str, target_length: float) -> list[Findi
     out += dead_picture_findings(rec, topic)
     out += overrun_findings(rec, topic)
     out += length_findings(rec, topic, target_length)
-    out += chapter_findings(rec.scene.chapters, rec.end, topic, beat_starts=[b.start for b in rec.scene.beats])
+    starts = [b.start for b in rec.scene.beats]
+    out += chapter_findings(rec.scene.chapters, rec.end, topic, beat_starts=starts)
     return out
 
 
@@ -57,9 +58,10 @@ def bookmark_findings(rec: Recording, topic: str) -> list[Finding]:
             if (b.index, mark) not in rec.queried:
                 out.append(Finding(
                     "bookmark-unused", topic,
-                    f'bookmark "{mark}" in beat {b.index + 1} is never waited for: nothing happens on its word',
-                    f'time an animation with beat.time_until_bookmark("{mark}") or self.wait_until_bookmark("{mark}"), '
-                    "or remove the bookmark from the text",
+                    f'bookmark "{mark}" in beat {b.index + 1} is never waited for: '
+                    "nothing happens on its word",
+                    f'time an animation with beat.time_until_bookmark("{mark}") or '
+                    f'self.wait_until_bookmark("{mark}"), or remove the bookmark from the text',
                     time=b.bookmark_time(mark), beat=b.index + 1, beat_text=b.snippet(), objects=[mark],
                 ))
     late_tol = max(LATE_TOLERANCE, 1.5 / rec.fps)
@@ -72,8 +74,8 @@ def bookmark_findings(rec: Recording, topic: str) -> list[Finding]:
                 f'the animation timed to bookmark "{use.mark}" starts {late:.2f} s after its word '
                 f"({clock(use.mark_time)}): what plays before it runs too long",
                 "shorten the animations before it in this beat, or move the bookmark later in the text",
-                time=use.mark_time, duration=late, beat=use.beat + 1, beat_text=b.snippet(), objects=[use.mark],
-                line=use.line,
+                time=use.mark_time, duration=late, beat=use.beat + 1, beat_text=b.snippet(),
+                objects=[use.mark], line=use.line,
             ))
     return out
 
@@ -166,7 +168,8 @@ def chapter_findings(chapters: Sequence[tuple[str, float]], end: float, topic: s
     """
     out = []
 
-    def bad(msg: str, fix: str, t: float | None = None, names: Sequence[str] = (), severity: str = "error") -> None:
+    def bad(msg: str, fix: str, t: float | None = None, names: Sequence[str] = (),
+            severity: str = "error") -> None:
         out.append(Finding("chapters", topic, msg, fix, time=t, objects=list(names), severity=severity))
 
     if not chapters:
@@ -191,14 +194,16 @@ def chapter_findings(chapters: Sequence[tuple[str, float]], end: float, topic: s
     if len(chapters) > 1 and end > 0 and all(b > a for a, b in zip(bounds, bounds[1:], strict=False)):
         published = youtube_chapters(chapters, end)
         if len(published) < YOUTUBE_MIN_CHAPTERS:
-            bad(f"only {len(published)} chapter{'s' if len(published) != 1 else ''} of {MIN_CHAPTER:.0f} s or "
+            plural = "s" if len(published) != 1 else ""
+            bad(f"only {len(published)} chapter{plural} of {MIN_CHAPTER:.0f} s or "
                 f"more remain after merging short sections; players show chapters only from "
                 f"{YOUTUBE_MIN_CHAPTERS}", "lengthen the chapters or drop the self.chapter calls",
                 None, [n for n, _ in chapters], severity="warning")
     return out
 
 
-def published_chapter_findings(chapters: Sequence[tuple[str, float]], end: float, topic: str) -> list[Finding]:
+def published_chapter_findings(chapters: Sequence[tuple[str, float]], end: float,
+                               topic: str) -> list[Finding]:
     """A published chapter list (``m:ss Title`` lines) that YouTube would not turn into chapters."""
     out = []
 

@@ -107,7 +107,8 @@ def apply(findings: list[Finding], waivers: list[Waiver], beat_spans: list[tuple
             if w.text is not None and not any(w.text in o for o in f.objects):
                 continue
             in_beat = covered is not None and f.beat == covered + 1
-            in_window = window is not None and f.time is not None and window[0] - 1e-6 <= f.time <= window[1] + 1e-6
+            in_window = (window is not None and f.time is not None
+                         and window[0] - 1e-6 <= f.time <= window[1] + 1e-6)
             if w.whole_scene or in_beat or in_window:
                 f.waived = w.reason
 
