@@ -323,3 +323,13 @@ def test_events_added_after_the_scene_scales_the_timeline_match_it(quiet_scene):
     assert dot.width == pytest.approx(0.1, rel=0.05)  # half the normal 0.2 diameter
     assert dot.get_y() == pytest.approx(tl.lines["P1"].get_y(), abs=1e-6)
     assert tl.point("P3", 2)[0] == pytest.approx(tl.event_mobject("P3.1")[0].get_x(), abs=1e-6)
+
+
+def test_arrow_aims_at_the_final_dot_even_while_a_long_label_grows_in():
+    tl = Timeline(["A", "B"], width=9, slots=4, lamport=False)
+    tl.send("A", "sent 10:00:05", message="req", at=1)
+    tl.receive("B", "req", "got 10:00:03", at=3)  # not played: the dot group is still shrunk off-centre
+    end = tl.arrow_mobject("req")[0].get_end()
+    target = tl.point("B", 3)
+    assert end[0] < target[0] and end[1] > target[1]  # the tip stops up-left of the dot it points at
+    assert ((end - target) ** 2).sum() ** 0.5 < 0.3

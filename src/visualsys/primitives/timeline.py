@@ -468,7 +468,10 @@ class Timeline(VGroup):
                     ) -> VGroup:
         m = self.state.messages[message]
         assert m.receive is not None
-        a, b = self.dots[m.send][0].get_center(), self.dots[m.receive][0].get_center()
+        # aim at where the dots are drawn, not at their current shape: a dot that is
+        # still growing in (see _appear) sits off its final centre until it lands
+        send, recv = self.state.events[m.send], self.state.events[m.receive]
+        a, b = self.point(send.process, send.slot), self.point(recv.process, recv.slot)
         k = self._scale()
         color = color if color is not None else self.colors[m.src]
         return VGroup(Arrow(a, b, buff=(_DOT_R + 0.03) * k, stroke_width=width, color=color,
