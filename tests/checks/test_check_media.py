@@ -52,8 +52,7 @@ def narration(seconds: float = DURATION, beats=BEATS) -> np.ndarray:
 
 
 def make_render(folder: Path, *, audio: np.ndarray | None = "default", cues=None, meta_changes=None,
-                vtt_cues=None, chapters=None, seconds: float = DURATION) -> Path:
-    slug = "demo"
+                vtt_cues=None, chapters=None, seconds: float = DURATION, slug: str = "demo") -> Path:
     silent = silent_video(folder / "silent.mp4", seconds)
     video = folder / f"{slug}.mp4"
     if audio is None:
@@ -157,6 +156,20 @@ def test_voice_activity_and_coverage_helpers():
     assert a == pytest.approx(0.5) and b == pytest.approx(1.7)
     assert uncovered(0.0, 10.0, [(1.0, 2.0), (1.5, 4.0), (6.0, 12.0)]) == [(0.0, 1.0), (4.0, 6.0)]
     assert uncovered(1.0, 2.0, [(0.0, 3.0)]) == []
+
+
+def test_a_render_from_older_code_is_flagged_stale_but_does_not_fail(tmp_path):
+    from visualsys.checks.runner import check_topic
+    from visualsys.narration.cache import Narrator
+    from visualsys.narration.voices import SilentService
+    from visualsys.topics import load_file
+
+    entry = load_file(Path(__file__).resolve().parent / "fixtures" / "clean" / "clean_topic.py")
+    make_render(tmp_path, slug=entry.slug, meta_changes={"sources": {"visualsys.scene": "0" * 64}})
+    report = check_topic(entry, narrator=Narrator(SilentService()), media_dir=tmp_path, quality="preview")
+    stale = [f for f in report.findings if f.check == "stale"]
+    assert len(stale) == 1 and stale[0].severity == "warning" and "visualsys.scene" in stale[0].objects
+    assert report.passed and report.media == str(tmp_path / "clean-topic.mp4")
 
 
 @pytest.mark.slow

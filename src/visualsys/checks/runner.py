@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,14 +111,18 @@ def check_topic(entry: TopicEntry, *, narrator: Narrator, quality: str = DEFAULT
                               work_dir=work_dir)
     if video is not None and video.is_file():
         report.media = str(video)
+        changed = _changed_sources(entry, meta)
         same_voice = meta is None or voice is None or meta.get("voice") == voice
-        current = meta is not None and meta.get("source_sha256") == entry.source_hash() and same_voice
+        current = meta is not None and not changed and same_voice
         found = media.check_media(video, slug, scene_end=rec.end if current else None,
                                   scene_chapters=rec.scene.chapters if current else None)
-        if meta is not None and meta.get("source_sha256") != entry.source_hash():
+        if changed:
+            shown = ", ".join(changed[:4]) + (" …" if len(changed) > 4 else "")
             found.append(Finding(
-                "stale", slug, f"{video.name} was rendered from an older version of {entry.path.name}",
-                f"re-render it (render.py {slug}) before trusting the media findings", severity="warning"))
+                "stale", slug,
+                f"{video.name} was rendered from other code than there is now (changed: {shown})",
+                f"re-render it (render.py {slug}) before trusting the media findings", objects=changed,
+                severity="warning"))
         elif not same_voice:
             report.notes.append(f"{video.name} was rendered with voice {meta.get('voice')!r}, "
                                 f"checked with {voice!r}: scene/video timing not compared")
@@ -130,6 +135,20 @@ def check_topic(entry: TopicEntry, *, narrator: Narrator, quality: str = DEFAULT
         report.notes.append("no render found: media not checked")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _changed_sources(entry: TopicEntry, meta: dict | None) -> list[str]:
+    """Modules whose source differs from the render's (its metadata's ``sources`` hashes)."""
+    if meta is None:
+        return ["(no metadata)"]
+    then = meta.get("sources")
+    if not isinstance(then, dict):  # an older render: only the scene file's hash
+        return [] if meta.get("source_sha256") == entry.source_hash() else [entry.path.name]
+    from ..render.sources import file_sha256, source_closure
+
+    module = sys.modules.get(entry.scene.__module__)
+    now = {name: file_sha256(path) for name, path in source_closure(module).items()} if module else {}
+    return sorted(name for name in set(now) | set(then) if now.get(name) != then.get(name))
 
 
 def _read_meta(path: Path) -> dict | None:
