@@ -560,14 +560,21 @@ class BTree(VGroup):
         """The tidy layout, squeezed (gaps first, then scale) to fit the box; returns boxes and scale."""
         slots = self.state.max_keys if self.show_empty else 1
         avail_w, avail_h = self.area.width - 0.1, self.area.height - _HEADER - 0.05
+        # squeeze the gaps that need it, widest first; scale only if that is not enough
+        w = h = 0.0
         boxes: dict[int, NodeBox] = {}
-        for hgap, vgap in ((0.2, 0.7), (0.12, 0.55), (0.08, 0.4)):
-            boxes = layout_btree(snap, hgap=hgap, vgap=vgap, slots=slots)
+        for hgap in (0.2, 0.12, 0.08):
+            boxes = layout_btree(snap, hgap=hgap, slots=slots)
             w = max(b.right for b in boxes.values()) - min(b.left for b in boxes.values())
-            h = max(b.top + b.height for b in boxes.values())
-            if w <= avail_w and h <= avail_h:
-                return boxes, 1.0
-        return boxes, min(avail_w / w, avail_h / h)
+            if w <= avail_w:
+                break
+        for vgap in (0.7, 0.55, 0.4):
+            levels = len(snap.levels())
+            h = levels * 0.42 + (levels - 1) * vgap
+            if h <= avail_h:
+                break
+        boxes = layout_btree(snap, hgap=hgap, vgap=vgap, slots=slots)
+        return boxes, min(1.0, avail_w / w, avail_h / h)
 
     def _specs(self, stage: _Stage) -> dict[Hashable, Spec]:
         snap = stage.snap
@@ -610,7 +617,8 @@ class BTree(VGroup):
 
     def _header_key_spot(self, op: str) -> VMobject:
         """The op text as drawn in the header (its last word is the key)."""
-        return text(op, theme.LABEL, theme.YELLOW, mono=True).next_to(self.area.at(0.05, 0.3), RIGHT, buff=0)
+        return self.area.fit(text(op, theme.LABEL, theme.YELLOW, mono=True)).next_to(self.area.at(0.05, 0.3), RIGHT,
+                                                                                     buff=0)
 
     def _build(self, key: Hashable, spec: Spec) -> VMobject:
         a = self.area
@@ -631,11 +639,11 @@ class BTree(VGroup):
                 dividers.add(line.set_stroke(theme.OUTLINE, 1.5, opacity=1.0 if i < cells else 0.0))
             return VGroup(box, dividers)
         if kind == "key":
-            if spec[0] == "header":  # type: ignore[index]
+            if spec[0] == "header":  # the key still waiting in the header: the op text's last glyphs
                 op, color = spec[1], spec[2]  # type: ignore[index,misc]
+                glyphs = len(str(key[1]).replace(" ", ""))  # type: ignore[index]
                 spot = self._header_key_spot(op)
-                word = text(str(key[1]), theme.LABEL, ManimColor(color), mono=True)  # type: ignore[index]
-                return a.fit(word.move_to(spot).align_to(spot, RIGHT))
+                return VGroup(*spot[-glyphs:]).set_color(ManimColor(color))
             x, y, color, s = spec  # type: ignore[misc]
             word = text(str(key[1]), theme.SMALL, ManimColor(color), mono=True)  # type: ignore[index]
             return a.fit(word.scale(s)).move_to(a.at(x, y))
