@@ -409,7 +409,7 @@ class TokenBucket(VGroup):
             x, _, y_to = _DRIP
             return target.copy().move_to(self.area.at(x, y_to)).set_opacity(0)
         if isinstance(key, tuple) and key[0] == "piece":
-            start = target.get_points()[0]
+            start = target.points[0]
             return target.copy().set_points_as_corners([start, start]).set_opacity(0)
         return None
 
