@@ -290,30 +290,30 @@ def _frame_faults(view: _View) -> list[Fault]:
 
 
 def _overlap_faults(view: _View) -> list[Fault]:
-    """Texts whose glyph outlines overlap (glyph boxes first, then the real outlines)."""
-    faults = []
+    """Texts whose glyph outlines overlap (text boxes, then glyph boxes, then the real outlines)."""
+    faults: list[Fault] = []
     labels = view.labels
-    boxes = [lb.box for lb in labels]
-    for i in range(len(labels)):
-        for j in range(i + 1, len(labels)):
-            w, h = geo.box_intersection(boxes[i], boxes[j])
-            if w <= TOLERANCE or h <= TOLERANCE:
-                continue
-            a, b = labels[i], labels[j]
-            hit = None
-            for k, m, gw, gh in geo.overlapping_pairs(a.boxes, b.boxes, shrink=TOLERANCE / 2)[:64]:
-                if geo.outlines_overlap(view.polygons(a.glyphs[k]), view.polygons(b.glyphs[m])):
-                    hit = (gw, gh)
-                    break
-            if hit is None:
-                continue
-            if id(a.mob) > id(b.mob):
-                a, b = b, a
-            size = f"{hit[0] * PX_480:.0f}x{hit[1] * PX_480:.0f} px"
-            msg = f"{quote(a.text)} and {quote(b.text)} overlap by {size}"
-            fix = "move one of them (next_to / arrange with a buff) or shorten the text"
-            faults.append(Fault("overlap", ("overlap", id(a.mob), id(b.mob)), [a.text, b.text], msg, fix,
-                                hit[0] * hit[1], (a.mob, b.mob)))
+    if len(labels) < 2:
+        return faults
+    boxes = np.array([lb.box for lb in labels])
+    for i, j, _, _ in geo.overlapping_pairs(boxes, boxes, shrink=TOLERANCE / 2):
+        if j <= i:
+            continue
+        a, b = labels[i], labels[j]
+        hit = None
+        for k, m, gw, gh in geo.overlapping_pairs(a.boxes, b.boxes, shrink=TOLERANCE / 2)[:64]:
+            if geo.outlines_overlap(view.polygons(a.glyphs[k]), view.polygons(b.glyphs[m])):
+                hit = (gw, gh)
+                break
+        if hit is None:
+            continue
+        if id(a.mob) > id(b.mob):
+            a, b = b, a
+        size = f"{hit[0] * PX_480:.0f}x{hit[1] * PX_480:.0f} px"
+        msg = f"{quote(a.text)} and {quote(b.text)} overlap by {size}"
+        fix = "move one of them (next_to / arrange with a buff) or shorten the text"
+        faults.append(Fault("overlap", ("overlap", id(a.mob), id(b.mob)), [a.text, b.text], msg, fix,
+                            hit[0] * hit[1], (a.mob, b.mob)))
     return faults
 
 
@@ -337,14 +337,15 @@ def _cover_faults(view: _View, judged: set[int]) -> list[Fault]:
     """Hidden labels (any label) and contrast (labels in ``judged`` only)."""
     faults = []
     filled = [s for s in view.shapes if s.fill >= VISIBLE_OPACITY and isinstance(s.mob, VMobject)]
+    shape_boxes = np.array([s.box for s in filled]).reshape(-1, 4)
     for lb in view.labels:
         centres = np.array([[(g.box[0] + g.box[2]) / 2, (g.box[1] + g.box[3]) / 2] for g in lb.glyphs])
         tb = lb.box
         hits: list[list[_Leaf]] = [[] for _ in lb.glyphs]
-        for shape in filled:
+        near = np.nonzero((shape_boxes[:, 0] <= tb[2]) & (shape_boxes[:, 2] >= tb[0])
+                          & (shape_boxes[:, 1] <= tb[3]) & (shape_boxes[:, 3] >= tb[1]))[0]
+        for shape in (filled[k] for k in near):
             sb = shape.box
-            if sb[0] > tb[2] or sb[2] < tb[0] or sb[1] > tb[3] or sb[3] < tb[1]:
-                continue
             in_box = (centres[:, 0] >= sb[0]) & (centres[:, 0] <= sb[2]) & (centres[:, 1] >= sb[1]) & (
                 centres[:, 1] <= sb[3])
             idx = np.nonzero(in_box)[0]
