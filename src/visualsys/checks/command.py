@@ -45,7 +45,8 @@ def format_report(report) -> str:  # noqa: ANN001 - TopicReport (imported lazily
     waived = sum(1 for f in report.findings if f.waived)
     warns = sum(1 for f in report.findings if f.severity == "warning" and not f.waived)
     status = "ok" if report.passed else "FAIL"
-    parts = (f"{waived} waived" if waived else "", f"{warns} warnings" if warns else "")
+    plural = "s" if warns != 1 else ""
+    parts = (f"{waived} waived" if waived else "", f"{warns} warning{plural}" if warns else "")
     extra = ", ".join(x for x in parts if x)
     dur = f"{report.duration:.1f} s of video" if report.duration is not None else "no video"
     head = (f"{report.slug}: {status} - {fails} problem{'s' if fails != 1 else ''}"
