@@ -63,7 +63,7 @@ class LamportClock(ExplainerScene):
         self.chapter("Two rules")
         table = rules().to_edge(UP, buff=0.4)
         tl = Timeline(["P1", "P2", "P3"], width=12, height=4.8, slots=9).next_to(table, DOWN, buff=0.6)
-        st = tl.state
+        st = self.timeline = tl.state  # kept for tests: the facts the narration quotes
         with self.voiceover("Each process keeps a counter. "
                             '<bookmark mark="r1"/>Rule one: before every event, add one. '
                             '<bookmark mark="ev"/>P1 counts one, two, three, '
