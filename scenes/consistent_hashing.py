@@ -1,6 +1,6 @@
 """Consistent hashing: why a hash ring moves so few keys when servers come and go."""
 
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Write
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, VGroup, Write
 
 from visualsys import ExplainerScene, Topic, theme
 from visualsys.primitives import Callout, Readout, TitleCard, label
@@ -34,8 +34,9 @@ class ConsistentHashing(ExplainerScene):
     def construct(self):
         card = TitleCard(TOPIC.title, "Adding a server without reshuffling everything")
         with self.voiceover("Consistent hashing: how a cluster adds or loses a server "
-                            "without moving all of its data."):
-            self.play(card.reveal())
+                            '<bookmark mark="without"/>without moving all of its data.') as beat:
+            self.play(FadeIn(card[:2], shift=0.2 * UP), run_time=beat.time_until_bookmark("without"))
+            self.play(FadeIn(card.subtitle, shift=0.2 * UP), run_time=beat.get_remaining_duration())
         self.play(FadeOut(card))
 
         # -- the problem: hash mod N -------------------------------------------------
@@ -48,17 +49,26 @@ class ConsistentHashing(ExplainerScene):
         with self.voiceover("The simple way to spread keys over four servers is to hash each key "
                             '<bookmark mark="mod"/>and take the remainder modulo four.') as beat:
             self.play(FadeIn(grid), run_time=beat.time_until_bookmark("mod"))
-            self.play(Write(rule), grid.assign(four))
+            self.play(Write(rule), grid.assign(four), run_time=beat.get_remaining_duration())
         five_rule = label("server = hash(key) % 5", theme.HEADING, theme.TEXT, mono=True).move_to(rule)
         with self.voiceover("Now add a fifth server. The divisor changes, "
                             f'<bookmark mark="move"/>and {len(moved)} of these {len(KEYS)} keys '
                             "suddenly belong somewhere else.") as beat:
             self.play(rule.animate.become(five_rule), run_time=beat.time_until_bookmark("move"))
-            self.play(grid.assign(five), FadeIn(count), count.set(f"{len(moved)} of {len(KEYS)}"))
+            self.play(grid.assign(five), FadeIn(count), count.set(f"{len(moved)} of {len(KEYS)}"),
+                      run_time=beat.get_remaining_duration())
+        stat = label(f"{moved_fraction(4):.0%} of 10,000 keys move", theme.HEADING, theme.RED)
+        costs = [label(t, theme.BODY, theme.MUTED)
+                 for t in ("cache: a storm of misses", "database: a mass migration")]
+        panel = VGroup(stat, *costs).arrange(DOWN, buff=0.35)
         with self.voiceover(f"Across ten thousand keys it is {moved_fraction(4):.0%}. "
-                            "For a cache, that is a storm of misses; for a database, a mass migration."):
-            self.wait(0.5)
-        self.play(FadeOut(grid), FadeOut(rule), FadeOut(count))
+                            '<bookmark mark="cache"/>For a cache, that is a storm of misses; '
+                            '<bookmark mark="db"/>for a database, a mass migration.') as beat:
+            self.play(FadeOut(grid), FadeOut(count), run_time=0.5)
+            self.play(FadeIn(stat, scale=0.9), run_time=beat.time_until_bookmark("cache"))
+            self.play(FadeIn(costs[0], shift=0.2 * UP), run_time=beat.time_until_bookmark("db"))
+            self.play(FadeIn(costs[1], shift=0.2 * UP), run_time=beat.get_remaining_duration())
+        self.play(FadeOut(panel), FadeOut(rule))
 
         # -- the ring ---------------------------------------------------------------------
         self.chapter("The ring")
@@ -70,9 +80,9 @@ class ConsistentHashing(ExplainerScene):
             self.play(ring.show_nodes(), run_time=beat.time_until_bookmark("keys"))
             self.play(ring.show_keys(), run_time=beat.get_remaining_duration())
         with self.voiceover("To find a key's server, start at the key and walk clockwise. "
-                            "The first server you meet owns it."):
-            self.play(ring.lookup("erin"))
-            self.play(ring.lookup("judy"))
+                            '<bookmark mark="first"/>The first server you meet owns it.') as beat:
+            self.play(ring.lookup("erin"), run_time=beat.time_until_bookmark("first"))
+            self.play(ring.lookup("judy"), run_time=beat.get_remaining_duration())
 
         # -- a server joins ------------------------------------------------------------------
         self.chapter("Joining and leaving")
@@ -82,17 +92,23 @@ class ConsistentHashing(ExplainerScene):
         for k in KEYS:
             state.add_key(k)
         joins = state.add_node("D")
+        moved_count = Readout("keys moved", f"{len(joins)} of {len(KEYS)}", color=theme.RED)
+        moved_count.align_to(ring.load_panel, LEFT).to_edge(DOWN, buff=1.0)
         with self.voiceover("Now server D joins. It lands on the ring and takes over "
-                            f'<bookmark mark="arc"/>only the keys between it and the server before it: '
-                            f"{len(joins)} keys. Everything else stays put.") as beat:
+                            '<bookmark mark="arc"/>only the keys between it and the server before it: '
+                            f'{len(joins)} keys. <bookmark mark="rest"/>Everything else stays put.') as beat:
             self.play(ring.add_node("D"), run_time=beat.time_until_bookmark("arc"))
             arc = ring.arc_of("D")
-            self.play(FadeIn(arc))
-        self.play(FadeOut(arc))
+            self.play(FadeIn(arc), FadeIn(moved_count), run_time=beat.time_until_bookmark("rest"))
+            self.play(FadeOut(arc), run_time=beat.get_remaining_duration())
         leaves = state.remove_node("A")
         with self.voiceover("When a server leaves, the same thing happens in reverse. "
-                            f"A's {len(leaves)} keys slide clockwise to the next server, and nobody else moves."):
-            self.play(ring.remove_node("A"))
+                            f'<bookmark mark="slide"/>A\'s {len(leaves)} keys slide clockwise to the next server, '
+                            "and nobody else moves.") as beat:
+            self.play(Indicate(ring.node_mobject("A"), color=theme.RED),
+                      run_time=beat.time_until_bookmark("slide"))
+            self.play(ring.remove_node("A"), moved_count.set(f"{len(leaves)} of {len(KEYS)}"),
+                      run_time=beat.get_remaining_duration())
 
         # -- virtual nodes --------------------------------------------------------------------
         self.chapter("Virtual nodes")
@@ -100,9 +116,13 @@ class ConsistentHashing(ExplainerScene):
         big, small = max(share, key=share.get), min(share, key=share.get)
         note = Callout("one point per server", ring.load_panel, direction=DOWN, buff=0.3)
         with self.voiceover("There is a catch. With one point per server the arcs are uneven: "
-                            f"{big} owns {share[big]:.0%} of the ring, {small} only {share[small]:.0%}."):
-            self.play(FadeIn(note))
-        self.play(FadeOut(ring), FadeOut(note))
+                            f'<bookmark mark="big"/>{big} owns {share[big]:.0%} of the ring, '
+                            f'<bookmark mark="small"/>{small} only {share[small]:.0%}.') as beat:
+            self.play(FadeOut(moved_count), run_time=0.5)
+            self.play(FadeIn(note), run_time=beat.time_until_bookmark("big"))
+            self.play(FadeIn(ring.arc_of(big)), run_time=beat.time_until_bookmark("small"))
+            self.play(FadeIn(ring.arc_of(small)), run_time=beat.get_remaining_duration())
+        self.play(*[FadeOut(m) for m in self.mobjects])
         vring = HashRing(nodes=state.nodes, vnodes=VNODES, radius=2.3, colors=ring.colors,
                          show_load=True).center()
         vshare = vring.state.share().values()
@@ -115,8 +135,10 @@ class ConsistentHashing(ExplainerScene):
         # -- takeaway ----------------------------------------------------------------------------
         self.chapter("Takeaway")
         self.play(FadeOut(vring))
-        takeaway = label("Add or remove one of N servers:\nonly about 1/N of the keys move.",
-                         theme.HEADING, theme.TEXT)
+        lines = [label("Add or remove one of N servers:", theme.HEADING, theme.TEXT),
+                 label("only about 1/N of the keys move.", theme.HEADING, theme.BLUE)]
+        VGroup(*lines).arrange(DOWN, buff=0.4)
         with self.voiceover("That is consistent hashing. When one of N servers comes or goes, "
-                            "only about one N-th of the keys have to move."):
-            self.play(FadeIn(takeaway, shift=0.2 * RIGHT))
+                            '<bookmark mark="only"/>only about one N-th of the keys have to move.') as beat:
+            self.play(FadeIn(lines[0], shift=0.2 * RIGHT), run_time=beat.time_until_bookmark("only"))
+            self.play(FadeIn(lines[1], shift=0.2 * RIGHT), run_time=beat.get_remaining_duration())

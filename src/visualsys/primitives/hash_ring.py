@@ -532,7 +532,7 @@ class KeyGrid(VGroup):
         self.assignment: dict[str, str] = {}
         self.chips: dict[str, VGroup] = {}
         for k in keys:
-            text = label(k, theme.SMALL, theme.TEXT, mono=True)
+            text = label(k, theme.SMALL, theme.TEXT, mono=True).set_z_index(1)  # stays above its box
             box = RoundedRectangle(width=1.5, height=0.5, corner_radius=0.08, fill_color=theme.SURFACE,
                                    fill_opacity=1, stroke_color=theme.OUTLINE, stroke_width=theme.STROKE)
             self.chips[k] = VGroup(box, text.move_to(box))
