@@ -458,12 +458,12 @@ class RequestStream(VGroup):
         if outcome == "rejected":
             back = start + 0.45 * (at_limiter - start)
             return [(start, 0, theme.YELLOW, None, 0.1), (at_limiter, 0, theme.YELLOW, None, 0.35),
-                    (at_limiter - 0.05, 0.2, theme.RED, self.reject_tag, 0.15),
-                    (back, 0.2, theme.RED, self.reject_tag, 0.4)]
+                    (at_limiter - 0.05, 0.2, theme.RED, self.reject_tag, 0.06),
+                    (back, 0.2, theme.RED, self.reject_tag, 0.49)]
         at_backend = self._backend_left - 0.2
         return [(start, 0, theme.YELLOW, None, 0.1), (at_limiter, 0, theme.YELLOW, None, 0.25),
-                (at_backend, 0, theme.GREEN, None, 0.25), (at_backend - 0.05, 0.2, theme.RED, self.fail_tag, 0.1),
-                ((at_backend + start) / 2, 0.2, theme.RED, self.fail_tag, 0.3)]
+                (at_backend, 0, theme.GREEN, None, 0.25), (at_backend - 0.05, 0.2, theme.RED, self.fail_tag, 0.06),
+                ((at_backend + start) / 2, 0.2, theme.RED, self.fail_tag, 0.34)]
 
     # -- verbs -------------------------------------------------------------------
     def send(self, requests: int | Sequence[Decision] = 1, *, spacing: float | None = None) -> Animation:
