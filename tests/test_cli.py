@@ -54,3 +54,107 @@ def test_missing_scene_file_is_one_sentence(tmp_path):
     assert result.exit_code == 2
     assert "does not exist" in result.output
     assert "Traceback" not in result.output
+
+
+# -- options that are checked before anything renders ---------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+TINY = str(FIXTURES / "tiny_topic.py")
+
+
+def test_invalid_shard_and_jobs_are_usage_errors():
+    for bad in ("0/2", "3/2", "x", "1/0", "1/2/3"):
+        result = run("all", "--shard", bad, "--dry-run")
+        assert result.exit_code == 2, bad
+        assert "Invalid value for '--shard'" in result.output and "shard" in result.output
+    assert run("all", "--jobs", "0", "--dry-run").exit_code == 2
+    assert run("all", "--quality", "4k", "--dry-run").exit_code == 2
+    assert run("all", "--voice", "nobody", "--dry-run").exit_code == 2
+
+
+def test_shards_of_the_catalog_are_listed_and_cover_it():
+    seen = []
+    for i in (1, 2):
+        result = run("--scenes", str(FIXTURES / "catalog"), "all", "--shard", f"{i}/2", "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith(f"shard {i}/2: 2 topic(s):")
+        seen += [line.split()[0] for line in result.output.splitlines()[1:]]
+    assert sorted(seen) == ["alpha", "beta", "delta", "gamma"]
+
+
+def test_an_output_folder_that_is_a_file_fails_before_rendering(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("not a folder")
+    result = run(TINY, "--out", str(out), "--voice", "silent", "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 1
+    assert f"output folder {out} is a file" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "cache" / "manim").exists()  # nothing was rendered
+    result = run(TINY, "--out", str(out / "sub"), "--voice", "silent", "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 1 and "cannot create output folder" in result.output
+
+
+def test_an_unwritable_output_folder_fails_before_rendering(tmp_path, monkeypatch):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real_access = os.access
+    def access(path, mode):  # as if the folder were read-only (root ignores permissions, so pretend)
+        return False if str(path) == str(out) and mode & os.W_OK else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    result = run(TINY, "--out", str(out), "--voice", "silent", "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 1
+    assert "is not writable" in result.output
+    assert not any(out.iterdir()) and not (tmp_path / "cache" / "manim").exists()
+    result = run("--scenes", str(FIXTURES / "catalog"), "all", "--out", str(out), "--voice", "silent")
+    assert result.exit_code == 1 and "is not writable" in result.output
+
+
+def test_a_missing_voice_package_is_one_sentence(tmp_path, monkeypatch):
+    from visualsys.narration import voices
+
+    def not_installed(**options):
+        raise voices.VoiceUnavailable(
+            "The hibari voice needs the hibari-tts and onnx packages: run `make setup`.")
+
+    monkeypatch.setitem(voices.VOICES, "hibari", not_installed)
+    result = run(TINY, "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 1
+    assert result.output.strip() == ("error: The hibari voice needs the hibari-tts and onnx packages: "
+                                     "run `make setup`.")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    # `all` checks the voice once, before starting any render
+    result = run("--scenes", str(FIXTURES / "catalog"), "all", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "hibari-tts" in result.output
+    assert not any((tmp_path / "out").iterdir())
+
+
+# -- render.py new ----------------------------------------------------------------------
+
+def test_new_scaffolds_a_topic_and_never_overwrites(tmp_path):
+    scenes = tmp_path / "scenes"
+    result = run("--scenes", str(scenes), "new", "write-ahead-log")
+    assert result.exit_code == 0, result.output
+    path = scenes / "write_ahead_log.py"
+    text = path.read_text()
+    assert 'slug="write-ahead-log"' in text and 'title="Write Ahead Log"' in text
+    assert "class WriteAheadLog(ExplainerScene)" in text and text.count("self.voiceover(") >= 1
+    compile(text, str(path), "exec")
+    listed = run("--scenes", str(scenes), "list")
+    assert "write-ahead-log" in listed.output and "Write Ahead Log" in listed.output
+
+    path.write_text("# my edits\n")
+    again = run("--scenes", str(scenes), "new", "write-ahead-log")
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert path.read_text() == "# my edits\n"
+
+
+def test_new_refuses_names_that_are_not_topics(tmp_path):
+    for bad in ("../evil", "a/b", "Upper", "all", "has_underscore"):
+        result = run("--scenes", str(tmp_path), "new", bad)
+        assert result.exit_code == 2, bad
+        assert "not a topic name" in result.output or "is a command name" in result.output
+    assert not any(tmp_path.iterdir())
+    result = run("--scenes", str(tmp_path), "new", "raft", "--title", 'say "hi"')
+    assert result.exit_code == 2 and "title must be one line" in result.output

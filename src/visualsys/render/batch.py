@@ -167,9 +167,10 @@ class Batch:
             return Outcome(item.name, 130, 0.0, "not started: interrupted")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         duration = None
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-            proc = subprocess.Popen(child_command(item.path, self.render_args), stdout=subprocess.PIPE,
-                                    stderr=err, stdin=subprocess.DEVNULL, text=True, env=env)
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as err, subprocess.Popen(
+            child_command(item.path, self.render_args), stdout=subprocess.PIPE, stderr=err,
+            stdin=subprocess.DEVNULL, text=True, env=env,
+        ) as proc:
             with self._lock:
                 self._procs[item.name] = proc
             assert proc.stdout is not None
@@ -177,6 +178,8 @@ class Batch:
                 try:
                     event = json.loads(line)
                 except json.JSONDecodeError:
+                    continue
+                if not isinstance(event, dict):
                     continue
                 if event.get("event") == "done":
                     duration = event.get("duration")

@@ -171,6 +171,7 @@ def watch_loop(
     watcher: SourceWatcher,
     say: Callable[[str], None],
     max_renders: int | None = None,
+    idle_timeout: float | None = None,
 ) -> int:
     """Render, wait for a change, render again ... until interrupted (or ``max_renders``, for tests).
 
@@ -186,6 +187,8 @@ def watch_loop(
         Prints a sentence for the user.
     max_renders
         Stop after this many renders (``None``: never).
+    idle_timeout
+        Stop when nothing changes for this many seconds (``None``: never).
 
     Returns
     -------
@@ -212,7 +215,9 @@ def watch_loop(
         if max_renders is not None and renders >= max_renders:
             return code
         say(f"watching {len(watcher.paths)} files for changes (Ctrl-C to stop)")
-        diff = watcher.wait()
+        diff = watcher.wait(timeout=idle_timeout)
+        if not diff:
+            return code
         say(f"{_names(diff)} changed: rendering again")
 
 
