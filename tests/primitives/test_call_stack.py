@@ -259,7 +259,7 @@ def test_cards_and_banner_never_overlap():
     drawn = [stack.frame_mobject(i)[0] for i in (0, -3, -2, -1)]
     drawn.append(stack._parts["banner"])
     for i, a in enumerate(drawn):
-        for b in drawn[i + 1:]:
+        for b in drawn[i + 1 :]:
             assert abs(a.get_y() - b.get_y()) >= (a.height + b.height) / 2 - 1e-6
     assert stack.height <= 7.5 + 1e-6
 

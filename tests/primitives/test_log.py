@@ -327,7 +327,7 @@ def test_consumer_labels_do_not_overlap():
         log.add_consumer(name, at)
     labels = [log.consumer_mobject(n)[1] for n in "ABCD"]
     for i, a in enumerate(labels):
-        for b in labels[i + 1:]:
+        for b in labels[i + 1 :]:
             apart_x = abs(a.get_x() - b.get_x()) >= (a.width + b.width) / 2
             apart_y = abs(a.get_y() - b.get_y()) >= (a.height + b.height) / 2
             assert apart_x or apart_y

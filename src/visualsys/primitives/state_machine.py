@@ -190,6 +190,21 @@ def _box_exit(center: np.ndarray, direction: np.ndarray, hw: float, hh: float, b
     return center + (t + buff) * d
 
 
+def _polyline(path: VMobject, n: int = 61) -> np.ndarray:
+    """``n`` points evenly spaced (by arc length) along ``path``'s body (its tip excluded)."""
+    pts = np.concatenate(
+        [
+            path.get_nth_curve_function(i)(t)[None, :]
+            for i in range(path.get_num_curves())
+            for t in np.linspace(0, 1, 9)
+        ]
+    )
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    dist = np.concatenate([[0.0], np.cumsum(seg)])
+    targets = np.linspace(0, dist[-1], n)
+    return np.stack([np.interp(targets, dist, pts[:, k]) for k in range(3)], axis=1)
+
+
 def _segment_hits_box(a: np.ndarray, b: np.ndarray, c: np.ndarray, hw: float, hh: float) -> bool:
     """Whether segment ``a``-``b`` passes through the box centred at ``c`` (sampled)."""
     for t in np.linspace(0, 1, 41):
@@ -221,8 +236,11 @@ class StateMachine(VGroup):
     colors
         Light colour per state (e.g. ``{"OPEN": theme.RED}``); default blue.
     width, height
-        The box the states fill for a named layout (labels and loops may
-        reach a little beyond it).
+        The box the machine fills for a named layout: the states spread out
+        and are pulled in while the arrows, loops and labels fit without
+        crowding (best effort: a box too small for the labels is overrun
+        rather than crammed; a ``ValueError`` if the states themselves do
+        not fit).
 
     Examples
     --------
@@ -251,8 +269,8 @@ class StateMachine(VGroup):
         layout: str = "auto",
         positions: Mapping[str, Sequence[float]] | None = None,
         colors: Mapping[str, ManimColor] | None = None,
-        width: float = 7.0,
-        height: float = 3.5,
+        width: float = 8.0,
+        height: float = 4.5,
         **kwargs: Any,
     ) -> None:
         if isinstance(machine, StateMachineState):
@@ -273,21 +291,49 @@ class StateMachine(VGroup):
         texts = {s: label(s, theme.LABEL, theme.TEXT, weight="BOLD") for s in names}
         self._bw = max(t.width for t in texts.values()) + 0.5
         self._bh = self.BOX_HEIGHT
+        self._texts = texts
+        self._label_cache: dict[str, VGroup] = {}
         if positions is not None:
             missing = [s for s in names if s not in positions]
             if missing:
                 raise ValueError(f"positions is missing states {missing}")
-            centres = [np.array([*map(float, positions[s])][:2] + [0.0]) for s in names]
+            self._set_centres([np.array([*map(float, positions[s])][:2] + [0.0]) for s in names])
         else:
             if width < self._bw or height < self._bh:
                 raise ValueError(
                     f"width x height must be at least one state box ({self._bw:.1f} x "
                     f"{self._bh:.1f}), got {width} x {height}"
                 )
-            centres = layout_positions(len(names), layout, width - self._bw, height - self._bh)
-        self._centres = dict(zip(names, centres, strict=True))
+            # Spread the states over the box, then pull them in (while arrows keep room
+            # between the boxes) until loops and labels fit too; best effort.
+            span = np.array([width - self._bw, height - self._bh])
+            self._set_centres(layout_positions(len(names), layout, *span))
+            self._check_spacing()
+            for _ in range(12):
+                whole = VGroup(*self._anchor, *self._edges.values())
+                over = np.array([whole.width - width, whole.height - height]) > 1e-3
+                if not over.any():
+                    break
+                tighter = span * np.where(over, 0.92, 1.0)
+                centres = layout_positions(len(names), layout, *tighter)
+                if self._too_close(dict(zip(names, centres, strict=True)), 0.9):
+                    break
+                previous = self._centres
+                self._set_centres(centres)
+                if self._crowded():  # labels no longer find room: keep the roomier layout
+                    self._set_centres(list(previous.values()))
+                    break
+                span = tighter
         self._check_spacing()
-        self._texts = texts
+        self._body, self._transients = VGroup(), VGroup()
+        self._parts = Parts(self._body, self._transients)
+        self.add(self._anchor, *self._edges.values(), self._body, self._transients)
+        self._parts.sync(self._build())
+
+    # -- layout ---------------------------------------------------------------------
+    def _set_centres(self, centres: Sequence[np.ndarray]) -> None:
+        names = self.state.states
+        self._centres = dict(zip(names, centres, strict=True))
         self._anchor = VGroup(
             *[
                 Rectangle(width=self._bw, height=self._bh, stroke_width=0, fill_opacity=0).move_to(c)
@@ -295,22 +341,37 @@ class StateMachine(VGroup):
             ]
         )
         self._edges = self._build_edges()
-        self._body, self._transients = VGroup(), VGroup()
-        self._parts = Parts(self._body, self._transients)
-        self.add(self._anchor, *self._edges.values(), self._body, self._transients)
-        self._parts.sync(self._build())
 
-    # -- layout ---------------------------------------------------------------------
-    def _check_spacing(self) -> None:
-        names = list(self._centres)
+    def _too_close(self, centres: Mapping[str, np.ndarray], gap: float) -> tuple[str, str] | None:
+        """Two states whose boxes come closer than ``gap``, if any."""
+        names = list(centres)
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
-                d = np.abs(self._centres[a] - self._centres[b])
-                if d[0] < self._bw + 0.3 and d[1] < self._bh + 0.3:
-                    raise ValueError(
-                        f"states {a!r} and {b!r} are too close (boxes are {self._bw:.1f} x {self._bh:.1f}): "
-                        "give more width/height or other positions"
-                    )
+                d = np.abs(centres[a] - centres[b])
+                if d[0] < self._bw + gap and d[1] < self._bh + gap:
+                    return a, b
+        return None
+
+    def _crowded(self) -> bool:
+        """Whether a transition label comes within 0.15 of a state box or another label."""
+        labels = [edge[1] for edge in self._edges.values()]
+        for i, lab in enumerate(labels):
+            for other in [*self._anchor, *labels[i + 1 :]]:
+                if (
+                    abs(lab.get_x() - other.get_x()) < (lab.width + other.width) / 2 + 0.15
+                    and abs(lab.get_y() - other.get_y()) < (lab.height + other.height) / 2 + 0.15
+                ):
+                    return True
+        return False
+
+    def _check_spacing(self) -> None:
+        pair = self._too_close(self._centres, 0.3)
+        if pair is not None:
+            raise ValueError(
+                f"states {pair[0]!r} and {pair[1]!r} are too close "
+                f"(boxes are {self._bw:.1f} x {self._bh:.1f}): "
+                "give more width/height or other positions"
+            )
 
     def _k(self) -> float:
         """How much the machine has been scaled since it was built."""
@@ -325,17 +386,19 @@ class StateMachine(VGroup):
         return v / np.linalg.norm(v) if np.linalg.norm(v) > 1e-6 else UP
 
     def _label(self, text: str, at: np.ndarray, normal: np.ndarray) -> VGroup:
-        lines = [label(t, theme.SMALL, theme.MUTED) for t in text.split("\n")]
-        txt = VGroup(*lines).arrange(DOWN, buff=0.06)
-        back = RoundedRectangle(
-            width=txt.width + 0.16,
-            height=txt.height + 0.1,
-            corner_radius=0.06,
-            fill_color=theme.BACKGROUND,
-            fill_opacity=0.9,
-            stroke_width=0,
-        )
-        grp = VGroup(back, txt.move_to(back))
+        if text not in self._label_cache:  # building text is slow; layout tries many spots
+            lines = [label(t, theme.SMALL, theme.MUTED) for t in text.split("\n")]
+            txt = VGroup(*lines).arrange(DOWN, buff=0.06)
+            back = RoundedRectangle(
+                width=txt.width + 0.16,
+                height=txt.height + 0.1,
+                corner_radius=0.06,
+                fill_color=theme.BACKGROUND,
+                fill_opacity=0.9,
+                stroke_width=0,
+            )
+            self._label_cache[text] = VGroup(back, txt.move_to(back))
+        grp = self._label_cache[text].copy()
         n = normal / np.linalg.norm(normal)
         reach = abs(n[0]) * grp.width / 2 + abs(n[1]) * grp.height / 2
         return grp.move_to(at + n * (reach + 0.04))
@@ -377,30 +440,38 @@ class StateMachine(VGroup):
         return path
 
     @staticmethod
-    def _overlap(c: np.ndarray, w: float, h: float, other: Mobject, margin: float) -> float:
-        """Area by which a ``w x h`` box at ``c`` overlaps ``other`` grown by ``margin``."""
-        dx = (w + other.width) / 2 + margin - abs(c[0] - other.get_x())
-        dy = (h + other.height) / 2 + margin - abs(c[1] - other.get_y())
-        return max(dx, 0.0) * max(dy, 0.0)
+    def _overlap(c: np.ndarray, w: float, h: float, boxes: np.ndarray, margin: float) -> float:
+        """Total area by which a ``w x h`` box at ``c`` overlaps ``boxes`` grown by ``margin``.
+
+        ``boxes`` has one row ``(cx, cy, width, height)`` per box.
+        """
+        if not len(boxes):
+            return 0.0
+        dx = (w + boxes[:, 2]) / 2 + margin - np.abs(c[0] - boxes[:, 0])
+        dy = (h + boxes[:, 3]) / 2 + margin - np.abs(c[1] - boxes[:, 1])
+        return float(np.sum(np.clip(dx, 0, None) * np.clip(dy, 0, None)))
 
     def _place_label(
-        self, text: str, path: VMobject, side: np.ndarray, taken: list[Mobject], lines: np.ndarray
+        self, text: str, polyline: np.ndarray, side: np.ndarray, taken: list[Mobject], lines: np.ndarray
     ) -> VGroup:
-        """Put ``text`` beside ``path`` on ``side`` where it covers the least: boxes, labels, arrows.
+        """Put ``text`` beside a path (sampled as ``polyline``) on ``side`` where it covers the least.
 
         Candidates slide along the path, step away from it and flip sides;
-        each costs its overlaps plus a little for straying from the middle.
+        each costs its overlaps with boxes, labels and arrows plus a little
+        for straying from the middle.
         """
         lab = self._label(text, ORIGIN, UP)
         w, h = lab.width, lab.height
+        boxes = np.array([[a.get_x(), a.get_y(), a.width, a.height] for a in self._anchor])
+        others = np.array([[t.get_x(), t.get_y(), t.width, t.height] for t in taken]).reshape(-1, 4)
+        last = len(polyline) - 1
         best: tuple[float, np.ndarray] | None = None
         for extra in (0.0, 0.2, 0.45, 0.7):
             for flip in (1.0, -1.0):
                 for p in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
-                    at = path.point_from_proportion(p)
-                    tangent = path.point_from_proportion(min(p + 0.02, 1)) - path.point_from_proportion(
-                        max(p - 0.02, 0)
-                    )
+                    i = round(p * last)
+                    at = polyline[i]
+                    tangent = polyline[min(i + 2, last)] - polyline[max(i - 2, 0)]
                     n = np.array([tangent[1], -tangent[0], 0.0])
                     if np.dot(n, side) < 0:
                         n = -n
@@ -408,8 +479,9 @@ class StateMachine(VGroup):
                     reach = abs(n[0]) * w / 2 + abs(n[1]) * h / 2
                     c = at + n * (reach + 0.04 + extra)
                     cost = (
-                        sum(self._overlap(c, w, h, a, 0.1) for a in self._anchor) * 20
-                        + sum(self._overlap(c, w, h, t, 0.04) for t in taken) * 20
+                        self._overlap(c, w, h, boxes, 0.16) * 20
+                        + self._overlap(c, w, h, boxes, 0.0) * 200
+                        + self._overlap(c, w, h, others, 0.04) * 20
                     )
                     inside = (np.abs(lines[:, 0] - c[0]) < w / 2 + 0.03) & (
                         np.abs(lines[:, 1] - c[1]) < h / 2 + 0.03
@@ -447,16 +519,11 @@ class StateMachine(VGroup):
                 else:
                     side = right if np.dot(right, self._outward((a + b) / 2)) >= 0 else -right
             paths[(src, dst)] = (path, side)
-        samples = (
-            np.array(
-                [path.point_from_proportion(t) for path, _ in paths.values() for t in np.linspace(0, 1, 60)]
-            )
-            if paths
-            else np.zeros((0, 3))
-        )
+        polylines = {key: _polyline(path) for key, (path, _) in paths.items()}
+        samples = np.concatenate(list(polylines.values())) if polylines else np.zeros((0, 3))
         taken: list[Mobject] = []
         for key, (path, side) in paths.items():
-            lab = self._place_label("\n".join(edges[key]), path, side, taken, samples)
+            lab = self._place_label("\n".join(edges[key]), polylines[key], side, taken, samples)
             taken.append(lab)
             out[key] = VGroup(path, lab)
         return out
