@@ -126,7 +126,7 @@ def test_search_path_walks_parent_to_child():
     for key in (0, 27, 57, 58, -1, 100):
         r = t.search(key)
         assert r.path[0] == snap.root
-        for parent, child in zip(r.path, r.path[1:]):
+        for parent, child in zip(r.path, r.path[1:], strict=False):
             assert child in snap.children(parent)
         assert r.found == (key % 3 == 0 and 0 <= key < 60)
         if r.found:
@@ -215,7 +215,7 @@ def test_layout_never_overlaps_nodes(order, keys):
     for level in snap.levels():
         row = sorted((boxes[n] for n in level), key=lambda b: b.x)
         assert len({b.top for b in row}) == 1
-        for a, b in zip(row, row[1:]):
+        for a, b in zip(row, row[1:], strict=False):
             assert a.right + 0.1 <= b.left, "nodes of a level overlap"
     for n in snap.nodes:
         kids = snap.children(n)
@@ -231,8 +231,10 @@ KEYS_30 = random.Random(7).sample(range(1, 100), 30)
 
 def run(body) -> ExplainerScene:
     """Run ``body(scene)`` in a dry-run ExplainerScene at a low frame rate (animations do interpolate)."""
-    with tempconfig({"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320,
-                     "progress_bar": "none"}):
+    with tempconfig(
+        {"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320, "progress_bar": "none"}
+    ):
+
         class Body(ExplainerScene):
             def construct(self):
                 body(self)
@@ -245,8 +247,11 @@ def run(body) -> ExplainerScene:
 def drawn_as_spec(tree: BTree, key) -> bool:
     """Whether the part on screen sits where its spec says, with its colours (rebuilt afresh to compare)."""
     shown, fresh = tree._pool.items[key], tree._build(key, tree._pool.specs[key])
-    same_box = (np.allclose(shown.get_center(), fresh.get_center(), atol=1e-3)
-                and abs(shown.width - fresh.width) < 1e-3 and abs(shown.height - fresh.height) < 1e-3)
+    same_box = (
+        np.allclose(shown.get_center(), fresh.get_center(), atol=1e-3)
+        and abs(shown.width - fresh.width) < 1e-3
+        and abs(shown.height - fresh.height) < 1e-3
+    )
     a, b = shown.family_members_with_points()[0], fresh.family_members_with_points()[0]
     same_look = a.get_fill_color() == b.get_fill_color() and a.get_stroke_color() == b.get_stroke_color()
     return same_box and same_look
@@ -267,7 +272,7 @@ def assert_drawing_matches(tree: BTree) -> None:
             assert box.get_left()[0] < x < box.get_right()[0] and box.get_bottom()[1] < y < box.get_top()[1]
     for level in snap.levels():
         row = sorted((tree.node_mobject(n) for n in level), key=lambda m: m.get_x())
-        for a, b in zip(row, row[1:]):
+        for a, b in zip(row, row[1:], strict=False):
             assert a.get_right()[0] < b.get_left()[0], "node boxes overlap"
 
 

@@ -22,7 +22,12 @@ __module_test__ = "request_stream"
 
 def test_outcomes_from_booleans_and_strings():
     assert [as_outcome(d) for d in (True, False, "ok", "rejected", "failed")] == [
-        "ok", "rejected", "ok", "rejected", "failed"]
+        "ok",
+        "rejected",
+        "ok",
+        "rejected",
+        "failed",
+    ]
     for bad in ("429", 1, None):
         with pytest.raises(ValueError, match="decision"):
             as_outcome(bad)
@@ -71,8 +76,10 @@ def test_a_token_bucket_can_decide():
 
 def run(body) -> ExplainerScene:
     """Run ``body(scene)`` in a dry-run ExplainerScene at a low frame rate (animations do interpolate)."""
-    with tempconfig({"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320,
-                     "progress_bar": "none"}):
+    with tempconfig(
+        {"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320, "progress_bar": "none"}
+    ):
+
         class Body(ExplainerScene):
             def construct(self):
                 body(self)
@@ -82,8 +89,16 @@ def run(body) -> ExplainerScene:
     return scene
 
 
-@pytest.mark.parametrize("kwargs", [{"width": 3}, {"height": 0.5}, {"packet_time": 0}, {"spacing": -1},
-                                    {"limiter_label": "a very long limiter caption indeed", "width": 5}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"width": 3},
+        {"height": 0.5},
+        {"packet_time": 0},
+        {"spacing": -1},
+        {"limiter_label": "a very long limiter caption indeed", "width": 5},
+    ],
+)
 def test_drawing_arguments_are_validated(kwargs):
     with pytest.raises(ValueError):
         RequestStream(**kwargs)
@@ -148,8 +163,10 @@ def test_rate_limiting_layout_one_burst_drives_everything():
     """The rate-limiting topic: a bucket and a window side by side, the same burst through both."""
     bucket = TokenBucket(capacity=5, refill_rate=1).to_edge(LEFT, buff=0.5).shift(1.2 * DOWN)
     window = SlidingWindow(limit=5, window=10, mode="sliding").to_edge(RIGHT, buff=0.5).shift(1.2 * DOWN)
-    streams = [RequestStream(width=6, limiter_label="bucket", backend_label="api").next_to(bucket, UP, buff=0.3),
-               RequestStream(width=6, limiter_label="window", backend_label="api").next_to(window, UP, buff=0.3)]
+    streams = [
+        RequestStream(width=6, limiter_label="bucket", backend_label="api").next_to(bucket, UP, buff=0.3),
+        RequestStream(width=6, limiter_label="window", backend_label="api").next_to(window, UP, buff=0.3),
+    ]
     for a, b in [(bucket, window), (streams[0], streams[1]), (streams[0], bucket), (streams[1], window)]:
         assert a.get_right()[0] < b.get_left()[0] or a.get_bottom()[1] > b.get_top()[1], "parts overlap"
     for m in (bucket, window, *streams):  # inside the frame with a 5 % margin
@@ -178,8 +195,10 @@ def test_packets_in_flight(scene):
     top = RequestStream(width=10).shift(1.5 * UP)
     bottom = RequestStream(width=10, limiter_label="breaker", backend_label="payments").shift(1.5 * DOWN)
     scene.add(top, bottom)
-    for stream, decisions, alpha in ((top, [True] * 4 + [False] * 3, 0.7),
-                                     (bottom, ["ok", "failed", "failed", "rejected"], 0.82)):
+    for stream, decisions, alpha in (
+        (top, [True] * 4 + [False] * 3, 0.7),
+        (bottom, ["ok", "failed", "failed", "rejected"], 0.82),
+    ):
         anim = stream.send(decisions)
         anim._setup_scene(scene)
         anim.begin()

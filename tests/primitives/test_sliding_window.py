@@ -25,8 +25,13 @@ BOUNDARY_BURST = [9.5, 9.6, 9.7, 9.8, 9.9, 10.0, 10.1, 10.2, 10.3, 10.4]
 
 @pytest.mark.parametrize(
     ("args", "kwargs", "word"),
-    [((0, 10), {}, "limit"), ((2.5, 10), {}, "limit"), ((5, 0), {}, "window"), ((5, -1), {}, "window"),
-     ((5, 10), {"mode": "leaky"}, "mode")],
+    [
+        ((0, 10), {}, "limit"),
+        ((2.5, 10), {}, "limit"),
+        ((5, 0), {}, "window"),
+        ((5, -1), {}, "window"),
+        ((5, 10), {"mode": "leaky"}, "mode"),
+    ],
 )
 def test_arguments_are_validated(args, kwargs, word):
     with pytest.raises(ValueError, match=word):
@@ -163,8 +168,10 @@ def test_sliding_counter_never_exceeds_the_limit_in_an_aligned_window(limit, win
 
 def run(body) -> ExplainerScene:
     """Run ``body(scene)`` in a dry-run ExplainerScene at a low frame rate (animations do interpolate)."""
-    with tempconfig({"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320,
-                     "progress_bar": "none"}):
+    with tempconfig(
+        {"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320, "progress_bar": "none"}
+    ):
+
         class Body(ExplainerScene):
             def construct(self):
                 body(self)
@@ -189,7 +196,7 @@ def assert_drawing_matches(win: SlidingWindow) -> None:
         assert np.allclose(a.get_center(), b.get_center(), atol=1e-3), key
     dots = [items[("req", i)] for i in shown]  # dots never overlap
     for j, a in enumerate(dots):
-        for b in dots[j + 1:]:
+        for b in dots[j + 1 :]:
             assert np.linalg.norm(a.get_center() - b.get_center()) >= a.width * 0.99
 
 

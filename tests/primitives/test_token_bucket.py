@@ -23,11 +23,16 @@ __module_test__ = "token_bucket"
 
 @pytest.mark.parametrize(
     ("kwargs", "word"),
-    [({"capacity": 0, "refill_rate": 1}, "capacity"), ({"capacity": -3, "refill_rate": 1}, "capacity"),
-     ({"capacity": 2.5, "refill_rate": 1}, "capacity"), ({"capacity": 5, "refill_rate": 0}, "refill_rate"),
-     ({"capacity": 5, "refill_rate": -1}, "refill_rate"), ({"capacity": 5, "refill_rate": float("nan")}, "refill"),
-     ({"capacity": 5, "refill_rate": 1, "tokens": 6}, "tokens"),
-     ({"capacity": 5, "refill_rate": 1, "tokens": -1}, "tokens")],
+    [
+        ({"capacity": 0, "refill_rate": 1}, "capacity"),
+        ({"capacity": -3, "refill_rate": 1}, "capacity"),
+        ({"capacity": 2.5, "refill_rate": 1}, "capacity"),
+        ({"capacity": 5, "refill_rate": 0}, "refill_rate"),
+        ({"capacity": 5, "refill_rate": -1}, "refill_rate"),
+        ({"capacity": 5, "refill_rate": float("nan")}, "refill"),
+        ({"capacity": 5, "refill_rate": 1, "tokens": 6}, "tokens"),
+        ({"capacity": 5, "refill_rate": 1, "tokens": -1}, "tokens"),
+    ],
 )
 def test_arguments_are_validated(kwargs, word):
     with pytest.raises(ValueError, match=word):
@@ -118,7 +123,7 @@ def test_bucket_invariants(capacity, rate, events):
     # the classic bound: a bucket lets through at most capacity + rate * elapsed
     assert accepted <= capacity + rate * sum(dt for dt, _ in events)
     assert all(0 <= v <= capacity for _, v in b.history)
-    assert all(t1 <= t2 for (t1, _), (t2, _) in zip(b.history, b.history[1:]))
+    assert all(t1 <= t2 for (t1, _), (t2, _) in zip(b.history, b.history[1:], strict=False))
 
 
 # -- the drawing --------------------------------------------------------------------
@@ -126,8 +131,10 @@ def test_bucket_invariants(capacity, rate, events):
 
 def run(body) -> ExplainerScene:
     """Run ``body(scene)`` in a dry-run ExplainerScene at a low frame rate (animations do interpolate)."""
-    with tempconfig({"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320,
-                     "progress_bar": "none"}):
+    with tempconfig(
+        {"dry_run": True, "frame_rate": 4, "pixel_height": 180, "pixel_width": 320, "progress_bar": "none"}
+    ):
+
         class Body(ExplainerScene):
             def construct(self):
                 body(self)
@@ -151,11 +158,15 @@ def assert_drawing_matches(bucket: TokenBucket) -> None:
     inside = bucket.bucket
     for i in range(bucket.state.whole):
         x, y = bucket.token_mobject(i).get_center()[:2]
-        assert inside.get_left()[0] < x < inside.get_right()[0] and inside.get_bottom()[1] < y < inside.get_top()[1]
+        assert (
+            inside.get_left()[0] < x < inside.get_right()[0]
+            and inside.get_bottom()[1] < y < inside.get_top()[1]
+        )
 
 
-@pytest.mark.parametrize("kwargs", [{"width": 0}, {"height": -2}, {"plot_seconds": 0}, {"step_time": 0},
-                                    {"capacity": 101}])
+@pytest.mark.parametrize(
+    "kwargs", [{"width": 0}, {"height": -2}, {"plot_seconds": 0}, {"step_time": 0}, {"capacity": 101}]
+)
 def test_drawing_arguments_are_validated(kwargs):
     with pytest.raises(ValueError):
         TokenBucket(**kwargs)
@@ -196,7 +207,13 @@ def test_verbs_return_animations_and_playing_them_updates_model_and_drawing():
 
 def test_plot_pieces_trace_the_history():
     bucket = TokenBucket(capacity=4, refill_rate=1)
-    run(lambda scene: (scene.add(bucket), scene.play(bucket.burst(3, spacing=0.5)), scene.play(bucket.tick(2))))
+    run(
+        lambda scene: (
+            scene.add(bucket),
+            scene.play(bucket.burst(3, spacing=0.5)),
+            scene.play(bucket.tick(2)),
+        )
+    )
     pieces = [bucket._pool.specs[k] for k in sorted(k for k in bucket._pool.specs if k[0] == "piece")]
     traced = [pieces[0][0]] + [p for piece in pieces for p in piece[1:]]
     assert traced == [bucket._plot_point(t, v) for t, v in bucket.state.history]

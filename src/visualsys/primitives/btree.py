@@ -101,7 +101,10 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class Split:
-    """A full node split: ``node`` kept the left half, ``new_node`` took the right, ``median`` went up to ``parent``."""
+    """A full node split.
+
+    ``node`` kept the left half, ``new_node`` took the right, ``median`` went up to ``parent``.
+    """
 
     node: int
     new_node: int
@@ -272,7 +275,9 @@ class BTreeState:
                 raise ValueError(f"node {n.id} holds {len(n.keys)} keys, fewer than {self.min_keys}")
             if any(a >= b for a, b in zip(n.keys, n.keys[1:], strict=False)):
                 raise ValueError(f"node {n.id} keys are not strictly increasing: {n.keys}")
-            if (lo is not None and n.keys and n.keys[0] <= lo) or (hi is not None and n.keys and n.keys[-1] >= hi):
+            if (lo is not None and n.keys and n.keys[0] <= lo) or (
+                hi is not None and n.keys and n.keys[-1] >= hi
+            ):
                 raise ValueError(f"node {n.id} keys {n.keys} are outside ({lo}, {hi})")
             if n.is_leaf:
                 leaf_depths.add(depth)
@@ -302,7 +307,9 @@ class BTreeState:
     def search(self, key: Any) -> SearchResult:
         """Look ``key`` up; the result's ``path`` lists the nodes read, root first."""
         path, i = self._descend(key)
-        return SearchResult(key, i is not None, tuple(n.id for n in path), path[-1].id if i is not None else None)
+        return SearchResult(
+            key, i is not None, tuple(n.id for n in path), path[-1].id if i is not None else None
+        )
 
     # -- changing ----------------------------------------------------------------------
     def insert(self, key: Any) -> InsertResult:
@@ -320,8 +327,8 @@ class BTreeState:
             node = path[level]
             mid = len(node.keys) // 2
             median = node.keys[mid]
-            right = self._new_node(node.keys[mid + 1:], node.children[mid + 1:])
-            node.keys, node.children = node.keys[:mid], node.children[:mid + 1]
+            right = self._new_node(node.keys[mid + 1 :], node.children[mid + 1 :])
+            node.keys, node.children = node.keys[:mid], node.children[: mid + 1]
             if level == 0:
                 parent = self._new_node([median], [node, right])
                 self.root = parent
@@ -338,7 +345,7 @@ class BTreeState:
         return InsertResult(key, True, ids, leaf.id, tuple(splits), tuple(snaps))
 
     def delete(self, key: Any) -> DeleteResult:
-        """Delete ``key``, borrowing from or merging with siblings on the way back up; see :class:`DeleteResult`."""
+        """Delete ``key``, borrowing from or merging with siblings going up (see :class:`DeleteResult`)."""
         path, i = self._descend(key)
         if i is None:
             return DeleteResult(key, False, tuple(n.id for n in path))
@@ -398,7 +405,7 @@ class BTreeState:
 
 @dataclass(frozen=True)
 class NodeBox:
-    """Where a node is drawn: centre ``x``, ``top`` (y grows downwards), ``width``, ``height`` and its cells."""
+    """Where a node is drawn: centre ``x``, ``top`` (y grows downwards), size, and its number of cells."""
 
     x: float
     top: float
@@ -417,8 +424,15 @@ class NodeBox:
         return self.x + self.width / 2
 
 
-def layout_btree(snap: BTreeSnapshot, *, cell: float = 0.42, node_height: float = 0.42, hgap: float = 0.2,
-                 vgap: float = 0.7, slots: int = 1) -> dict[int, NodeBox]:
+def layout_btree(
+    snap: BTreeSnapshot,
+    *,
+    cell: float = 0.42,
+    node_height: float = 0.42,
+    hgap: float = 0.2,
+    vgap: float = 0.7,
+    slots: int = 1,
+) -> dict[int, NodeBox]:
     """A tidy layout: each subtree gets its own column, parents centred over their children.
 
     Nodes are ``max(len(keys), slots)`` cells wide. Subtrees never share
@@ -477,7 +491,7 @@ class _Stage:
     """One picture of an operation: a tree shape plus highlights and the header's words."""
 
     snap: BTreeSnapshot
-    styles: dict[int, Style] = field(default_factory=dict)
+    styles: Mapping[int, str] = field(default_factory=dict)
     key_colors: dict[Any, ManimColor] = field(default_factory=dict)
     floating: Any = None  # a key shown in the header, not yet in the tree
     op: str = ""
@@ -522,8 +536,17 @@ class BTree(VGroup):
                 self.play(tree.search(40))   # two page reads
     """
 
-    def __init__(self, state: BTreeState | None = None, *, order: int | None = None, width: float = 12.0,
-                 height: float = 4.5, show_empty: bool = False, step_time: float = 0.6, **kwargs) -> None:
+    def __init__(
+        self,
+        state: BTreeState | None = None,
+        *,
+        order: int | None = None,
+        width: float = 12.0,
+        height: float = 4.5,
+        show_empty: bool = False,
+        step_time: float = 0.6,
+        **kwargs,
+    ) -> None:
         validate_size(width, height)
         if step_time <= 0:
             raise ValueError(f"step_time must be > 0, got {step_time}")
@@ -553,7 +576,7 @@ class BTree(VGroup):
 
     # -- layout -------------------------------------------------------------------
     def _layer(self, key: Hashable) -> VGroup:
-        kind = key[0] if isinstance(key, tuple) else key
+        kind = str(key[0] if isinstance(key, tuple) else key)
         return self._layers.get(kind, self._layers["header"])
 
     def _layout(self, snap: BTreeSnapshot) -> tuple[dict[int, NodeBox], float]:
@@ -591,7 +614,7 @@ class BTree(VGroup):
         visited = {n for n, st in stage.styles.items() if st != "normal"}
         for n, b in boxes.items():
             keys = snap.keys(n)
-            style: Style = stage.styles.get(n, "normal")
+            style = stage.styles.get(n, "normal")
             if len(keys) > self.state.max_keys or (n != snap.root and len(keys) < self.state.min_keys):
                 style = "alert"
             out[("node", n)] = (X(b.x), Y(b.top), r6(s * b.width), r6(s * b.height), b.cells, style)
@@ -617,19 +640,26 @@ class BTree(VGroup):
 
     def _header_key_spot(self, op: str) -> VMobject:
         """The op text as drawn in the header (its last word is the key)."""
-        return self.area.fit(text(op, theme.LABEL, theme.YELLOW, mono=True)).next_to(self.area.at(0.05, 0.3), RIGHT,
-                                                                                     buff=0)
+        return self.area.fit(text(op, theme.LABEL, theme.YELLOW, mono=True)).next_to(
+            self.area.at(0.05, 0.3), RIGHT, buff=0
+        )
 
     def _build(self, key: Hashable, spec: Spec) -> VMobject:
         a = self.area
         kind = key[0] if isinstance(key, tuple) else key
         if kind == "node":
-            x, top, w, h, cells, style = spec  # type: ignore[misc]
+            x, top, w, h, cells, style = spec
             stroke, sw, fill = _STROKES[style]
-            box = RoundedRectangle(width=w, height=h, corner_radius=min(0.08, h / 4), stroke_color=stroke,
-                                   stroke_width=sw, fill_color=fill, fill_opacity=1)
-            box.move_to(a.at(x, top + h / 2))
-            box = a.fit(box)
+            box = RoundedRectangle(
+                width=w,
+                height=h,
+                corner_radius=min(0.08, h / 4),
+                stroke_color=stroke,
+                stroke_width=sw,
+                fill_color=fill,
+                fill_opacity=1,
+            )
+            a.fit(box).move_to(a.at(x, top + h / 2))
             # always order - 1 dividers (the most an overflowing node needs), spare ones hidden at the
             # right edge, so that a node changing size morphs cleanly
             dividers = VGroup()
@@ -639,34 +669,46 @@ class BTree(VGroup):
                 dividers.add(line.set_stroke(theme.OUTLINE, 1.5, opacity=1.0 if i < cells else 0.0))
             return VGroup(box, dividers)
         if kind == "key":
+            assert isinstance(key, tuple)
             if spec[0] == "header":  # the key still waiting in the header: the op text's last glyphs
-                op, color = spec[1], spec[2]  # type: ignore[index,misc]
-                glyphs = len(str(key[1]).replace(" ", ""))  # type: ignore[index]
+                op, color = spec[1], spec[2]
+                glyphs = len(str(key[1]).replace(" ", ""))
                 spot = self._header_key_spot(op)
                 return VGroup(*spot[-glyphs:]).set_color(ManimColor(color))
-            x, y, color, s = spec  # type: ignore[misc]
-            word = text(str(key[1]), theme.SMALL, ManimColor(color), mono=True)  # type: ignore[index]
+            x, y, color, s = spec
+            word = text(str(key[1]), theme.SMALL, ManimColor(color), mono=True)
             return a.fit(word.scale(s)).move_to(a.at(x, y))
         if kind == "edge":
-            x1, y1, x2, y2, color = spec  # type: ignore[misc]
+            x1, y1, x2, y2, color = spec
             return Line(a.at(x1, y1), a.at(x2, y2)).set_stroke(ManimColor(color), theme.STROKE_THIN)
         if kind == "op":
-            return a.fit(text(spec[0], theme.LABEL, theme.TEXT, mono=True)).next_to(  # type: ignore[index]
-                a.at(0.05, 0.3), RIGHT, buff=0)
+            return a.fit(text(spec[0], theme.LABEL, theme.TEXT, mono=True)).next_to(
+                a.at(0.05, 0.3), RIGHT, buff=0
+            )
         if kind == "result":
-            words, color, op = spec  # type: ignore[misc]
+            words, color, op = spec
             spot = a.fit(text(op, theme.LABEL, theme.TEXT, mono=True)).next_to(a.at(0.05, 0.3), RIGHT, buff=0)
             return a.fit(text(words, theme.LABEL, ManimColor(color))).next_to(spot, RIGHT, buff=0.3)
         # the page-read counter
-        row = VGroup(text("page reads:", theme.SMALL, theme.MUTED),
-                     text(str(spec[0]), theme.LABEL, theme.BLUE, mono=True)).arrange(RIGHT, buff=0.15)  # type: ignore[index]
+        row = VGroup(
+            text("page reads:", theme.SMALL, theme.MUTED),
+            text(str(spec[0]), theme.LABEL, theme.BLUE, mono=True),
+        ).arrange(RIGHT, buff=0.15)
         return a.fit(row).next_to(a.at(a.width - 0.05, 0.3), LEFT, buff=0)
 
     # -- animation ----------------------------------------------------------------------
-    def _play(self, stages: list[_Stage], *, births: dict[int, int] | None = None,
-              deaths: dict[int, int] | None = None) -> Animation:
-        """Animate through ``stages``; ``births[new] = old`` makes a new node grow out of ``old``,
-        ``deaths[gone] = into`` makes a vanishing node slide into ``into``."""
+    def _play(
+        self,
+        stages: list[_Stage],
+        *,
+        births: dict[int, int] | None = None,
+        deaths: dict[int, int] | None = None,
+    ) -> Animation:
+        """Animate through ``stages``, one step each.
+
+        ``births[new] = old`` makes a new node grow out of ``old``;
+        ``deaths[gone] = into`` makes a vanishing node slide into ``into``.
+        """
         births, deaths = births or {}, deaths or {}
         groups: list[list[Animation]] = []
         for stage in stages:
@@ -689,9 +731,17 @@ class BTree(VGroup):
             groups.append(self._pool.sync(specs, origin=origin, end=end))
         return steps(self, groups, [self.step_time] * len(groups), self._pool.prune)
 
-    def _path_stages(self, snap: BTreeSnapshot, path: tuple[int, ...], op: str, *, start_reads: int = 0,
-                     visited: tuple[int, ...] = (), floating: Any = None,
-                     key_colors: dict[Any, ManimColor] | None = None) -> list[_Stage]:
+    def _path_stages(
+        self,
+        snap: BTreeSnapshot,
+        path: tuple[int, ...],
+        op: str,
+        *,
+        start_reads: int = 0,
+        visited: tuple[int, ...] = (),
+        floating: Any = None,
+        key_colors: dict[Any, ManimColor] | None = None,
+    ) -> list[_Stage]:
         out = []
         for j, n in enumerate(path):
             styles: dict[int, Style] = {m: "visited" for m in (*visited, *path[:j])}
@@ -700,25 +750,43 @@ class BTree(VGroup):
         return out
 
     # -- verbs ---------------------------------------------------------------------------
-    def insert(self, key: Any) -> Animation:
-        """Insert ``key``: the path lights up page by page, the key lands in its leaf, splits climb up."""
+    def insert(self, key: Any) -> Animation:  # type: ignore[override]
+        """Insert ``key``: the path lights up page by page, the key lands in its leaf, splits climb up.
+
+        (This shadows ``Mobject.insert(index, mobject)``, which Manim never
+        calls on a group; use ``tree.submobjects.insert`` for that.)
+        """
         before = self.state.snapshot()
         res = self.state.insert(key)
         op = f"insert {key}"
         stages = self._path_stages(before, res.path, op, floating=key if res.inserted else None)
         if not res.inserted:
-            stages.append(_Stage(before, {n: "visited" for n in res.path} | {res.leaf: "found"},
-                                 {key: theme.GREEN}, None, op, len(res.path), ("already there", theme.MUTED)))
+            stages.append(
+                _Stage(
+                    before,
+                    {n: "visited" for n in res.path} | {res.leaf: "found"},
+                    {key: theme.GREEN},
+                    None,
+                    op,
+                    len(res.path),
+                    ("already there", theme.MUTED),
+                )
+            )
             return self._play(stages)
-        lit = {n: "visited" for n in res.path}
-        stages.append(_Stage(res.steps[0], lit | {res.leaf: "current"}, {key: theme.YELLOW}, None, op, len(res.path)))
+        lit: dict[int, Style] = dict.fromkeys(res.path, "visited")
+        stages.append(
+            _Stage(res.steps[0], lit | {res.leaf: "current"}, {key: theme.YELLOW}, None, op, len(res.path))
+        )
         births = {}
         for split, snap in zip(res.splits, res.steps[1:], strict=True):
             births[split.new_node] = split.node
             lit = lit | {split.node: "current", split.new_node: "current", split.parent: "current"}
-            stages.append(_Stage(snap, dict(lit), {key: theme.YELLOW, split.median: theme.YELLOW}, None, op,
-                                 len(res.path)))
-            lit = {n: "visited" for n in lit}
+            stages.append(
+                _Stage(
+                    snap, dict(lit), {key: theme.YELLOW, split.median: theme.YELLOW}, None, op, len(res.path)
+                )
+            )
+            lit = dict.fromkeys(lit, "visited")
         stages.append(_Stage(res.steps[-1], {}, {}, None, op, len(res.path)))
         return self._play(stages, births=births)
 
@@ -740,11 +808,21 @@ class BTree(VGroup):
         lit: dict[int, Style] = {n: "visited" for n in res.path}
         if res.found:
             assert res.node is not None
-            stages.append(_Stage(snap, lit | {res.node: "found"}, {key: theme.GREEN}, None, op, res.reads,
-                                 ("found", theme.GREEN)))
+            stages.append(
+                _Stage(
+                    snap,
+                    lit | {res.node: "found"},
+                    {key: theme.GREEN},
+                    None,
+                    op,
+                    res.reads,
+                    ("found", theme.GREEN),
+                )
+            )
         else:
-            stages.append(_Stage(snap, lit | {res.path[-1]: "alert"}, {}, None, op, res.reads,
-                                 ("not found", theme.RED)))
+            stages.append(
+                _Stage(snap, lit | {res.path[-1]: "alert"}, {}, None, op, res.reads, ("not found", theme.RED))
+            )
         return self._play(stages)
 
     def delete(self, key: Any) -> Animation:
@@ -754,8 +832,17 @@ class BTree(VGroup):
         op = f"delete {key}"
         stages = self._path_stages(snap, res.path, op, key_colors={key: theme.RED} if res.deleted else None)
         if not res.deleted:
-            stages.append(_Stage(snap, {n: "visited" for n in res.path} | {res.path[-1]: "alert"}, {}, None, op,
-                                 len(res.path), ("not found", theme.RED)))
+            stages.append(
+                _Stage(
+                    snap,
+                    {n: "visited" for n in res.path} | {res.path[-1]: "alert"},
+                    {},
+                    None,
+                    op,
+                    len(res.path),
+                    ("not found", theme.RED),
+                )
+            )
             return self._play(stages)
         lit: dict[int, Style] = {n: "visited" for n in res.path}
         stages.append(_Stage(res.steps[0], dict(lit), {}, None, op, len(res.path)))

@@ -17,12 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from manim import (
-    DOWN,
-    LEFT,
     RIGHT,
     UP,
     Animation,
@@ -61,7 +59,7 @@ def as_outcome(decision: Decision) -> Outcome:
     if decision is False:
         return "rejected"
     if isinstance(decision, str) and decision in OUTCOMES:
-        return decision  # type: ignore[return-value]
+        return decision
     raise ValueError(f"a decision must be True, False or one of {OUTCOMES}, got {decision!r}")
 
 
@@ -106,7 +104,9 @@ class RequestStreamState:
             outcome = as_outcome(self.decide(i))
         else:
             if i >= len(self.decide):
-                raise ValueError(f"the decision list has {len(self.decide)} entries; request {i + 1} has none")
+                raise ValueError(
+                    f"the decision list has {len(self.decide)} entries; request {i + 1} has none"
+                )
             outcome = as_outcome(self.decide[i])
         self.outcomes.append(outcome)
         return outcome
@@ -146,8 +146,14 @@ def _prototype(s: str, size: int, mono: bool, weight: str) -> Text:
     return label(s, size, theme.TEXT, mono=mono, weight=weight)
 
 
-def text(s: str, size: int = theme.SMALL, color: ManimColor = theme.TEXT, *, mono: bool = False,
-         weight: str = "NORMAL") -> Text:
+def text(
+    s: str,
+    size: int = theme.SMALL,
+    color: ManimColor = theme.TEXT,
+    *,
+    mono: bool = False,
+    weight: str = "NORMAL",
+) -> Text:
     """A fresh copy of a cached :func:`label` (building a ``Text`` is slow; copying is cheap)."""
     t = _prototype(s, size, mono, weight).copy()
     t.set_color(color)
@@ -159,7 +165,8 @@ def invisible(mob: VMobject) -> VMobject:
     return mob.copy().set_opacity(0)
 
 
-Spec = Hashable
+#: A part's description: a tuple of hashable values in layout units (equal specs draw the same).
+Spec = tuple[Any, ...]
 Builder = Callable[[Hashable, Spec], VMobject]
 
 
@@ -183,7 +190,9 @@ class KeyedPool:
     animation plays, so it should be invisible.
     """
 
-    def __init__(self, owner: VGroup, build: Builder, layer: Callable[[Hashable], VGroup] | None = None) -> None:
+    def __init__(
+        self, owner: VGroup, build: Builder, layer: Callable[[Hashable], VGroup] | None = None
+    ) -> None:
         self.owner = owner
         self.build = build
         self.layer = layer or (lambda _key: owner)
@@ -208,10 +217,14 @@ class KeyedPool:
             self.layer(key).remove(self.items.pop(key))
             self.specs.pop(key)
 
-    def sync(self, specs: Mapping[Hashable, Spec], *,
-             origin: Callable[[Hashable, VMobject], VMobject | None] | None = None,
-             end: Callable[[Hashable, VMobject], VMobject | None] | None = None,
-             keep_missing: bool = False) -> list[Animation]:
+    def sync(
+        self,
+        specs: Mapping[Hashable, Spec],
+        *,
+        origin: Callable[[Hashable, VMobject], VMobject | None] | None = None,
+        end: Callable[[Hashable, VMobject], VMobject | None] | None = None,
+        keep_missing: bool = False,
+    ) -> list[Animation]:
         """Animations taking the children to ``specs`` (see the class docstring)."""
         anims: list[Animation] = []
         for key, spec in specs.items():
@@ -256,15 +269,22 @@ def r6(x: float) -> float:
     return round(float(x), 6)
 
 
-def steps(owner: VGroup, stages: Sequence[Sequence[Animation]], run_times: Sequence[float],
-          on_finish: Callable[[], None]) -> Animation:
+def steps(
+    owner: VGroup,
+    stages: Sequence[Sequence[Animation]],
+    run_times: Sequence[float],
+    on_finish: Callable[[], None],
+) -> Animation:
     """Play ``stages`` one after another (each stage's animations together); call ``on_finish`` at the end.
 
     The returned animation's mobject is ``owner`` itself: Manim adds an
     animation's mobject to the scene when it is not there yet, and adding a
     loose group of ``owner``'s children would split ``owner`` apart.
     """
-    groups = [AnimationGroup(*anims, run_time=rt) if anims else Wait(rt) for anims, rt in zip(stages, run_times)]
+    groups = [
+        AnimationGroup(*anims, run_time=rt) if anims else Wait(rt)
+        for anims, rt in zip(stages, run_times, strict=True)
+    ]
     if not groups:
         groups = [Wait(1 / 30)]
     return Succession(*groups, group=owner, _on_finish=lambda _scene: on_finish())
@@ -358,10 +378,22 @@ class RequestStream(VGroup):
         stream = RequestStream(decide=lambda i: bucket.request_at(0.1 * i))
     """
 
-    def __init__(self, decide: Decider | None = None, *, client_label: str = "client",
-                 limiter_label: str = "rate limiter", backend_label: str | None = "service",
-                 reject_tag: str = "429", fail_tag: str = "500", width: float = 8.0, height: float = 1.6,
-                 show_counts: bool = True, packet_time: float = 1.4, spacing: float = 0.25, **kwargs) -> None:
+    def __init__(
+        self,
+        decide: Decider | None = None,
+        *,
+        client_label: str = "client",
+        limiter_label: str = "rate limiter",
+        backend_label: str | None = "service",
+        reject_tag: str = "429",
+        fail_tag: str = "500",
+        width: float = 8.0,
+        height: float = 1.6,
+        show_counts: bool = True,
+        packet_time: float = 1.4,
+        spacing: float = 0.25,
+        **kwargs,
+    ) -> None:
         validate_size(width, height)
         if width < 4.5 or height < 1.2:
             raise ValueError(f"a request stream needs at least 4.5 x 1.2 units, got {width} x {height}")
@@ -384,9 +416,15 @@ class RequestStream(VGroup):
 
         def box(caption: str, color: ManimColor) -> VGroup:
             t = text(caption, theme.SMALL, theme.TEXT)
-            r = RoundedRectangle(width=max(1.0, t.width + 0.35), height=box_h, corner_radius=theme.CORNER,
-                                 stroke_color=color, stroke_width=theme.STROKE_THIN, fill_color=theme.SURFACE,
-                                 fill_opacity=1)
+            r = RoundedRectangle(
+                width=max(1.0, t.width + 0.35),
+                height=box_h,
+                corner_radius=theme.CORNER,
+                stroke_color=color,
+                stroke_width=theme.STROKE_THIN,
+                fill_color=theme.SURFACE,
+                fill_opacity=1,
+            )
             return VGroup(r, t.move_to(r))
 
         self.client = box(client_label, theme.OUTLINE)
@@ -409,11 +447,19 @@ class RequestStream(VGroup):
 
         self.client.move_to(self.area.at(self._x_client, self._lane_y))
         self.limiter.move_to(self.area.at(self._x_limiter, self._lane_y))
-        lanes = [Line(self.area.at(self._client_right, self._lane_y), self.area.at(self._limiter_left, self._lane_y))]
+        lanes = [
+            Line(
+                self.area.at(self._client_right, self._lane_y), self.area.at(self._limiter_left, self._lane_y)
+            )
+        ]
         if self.backend:
             self.backend.move_to(self.area.at(self._x_backend, self._lane_y))
-            lanes.append(Line(self.area.at(self._limiter_right, self._lane_y),
-                              self.area.at(self._backend_left, self._lane_y)))
+            lanes.append(
+                Line(
+                    self.area.at(self._limiter_right, self._lane_y),
+                    self.area.at(self._backend_left, self._lane_y),
+                )
+            )
         self.lanes = VGroup(*lanes).set_stroke(theme.OUTLINE, theme.STROKE_THIN)
         self.add(self.lanes, *self._boxes)
         if show_counts:
@@ -427,8 +473,11 @@ class RequestStream(VGroup):
 
     # -- drawing helpers -------------------------------------------------------
     def _build_counts(self, key: Hashable, spec: Spec) -> VMobject:
-        ok, rejected, failed, show_failed = spec  # type: ignore[misc]
-        parts = [text(f"accepted {ok}", theme.SMALL, theme.GREEN), text(f"rejected {rejected}", theme.SMALL, theme.RED)]
+        ok, rejected, failed, show_failed = spec
+        parts = [
+            text(f"accepted {ok}", theme.SMALL, theme.GREEN),
+            text(f"rejected {rejected}", theme.SMALL, theme.RED),
+        ]
         if show_failed:
             parts.append(text(f"failed {failed}", theme.SMALL, theme.ORANGE))
         row = VGroup(*parts).arrange(RIGHT, buff=0.45)
@@ -436,9 +485,10 @@ class RequestStream(VGroup):
         return self.area.fit(row)
 
     def _build_packet(self, key: Hashable, spec: Spec) -> VMobject:
-        x, dy, color, tag, visible = spec  # type: ignore[misc]
-        chip = RoundedRectangle(width=0.3, height=0.2, corner_radius=0.06, stroke_width=0, fill_color=color,
-                                fill_opacity=1)
+        x, dy, color, tag, visible = spec
+        chip = RoundedRectangle(
+            width=0.3, height=0.2, corner_radius=0.06, stroke_width=0, fill_color=color, fill_opacity=1
+        )
         t = text(tag or self.reject_tag, theme.SMALL, ManimColor(color), mono=True, weight="BOLD")
         t.next_to(chip, UP, buff=0.06)
         if tag is None:
@@ -452,18 +502,28 @@ class RequestStream(VGroup):
         start = self._client_right + 0.2
         at_limiter = self._limiter_left - 0.2
         if outcome == "ok":
-            return [(start, 0, theme.YELLOW, None, 0.1), (at_limiter, 0, theme.YELLOW, None, 0.35),
-                    (self._limiter_right + 0.2, 0, theme.GREEN, None, 0.25),
-                    (self._backend_left - 0.05, 0, theme.GREEN, None, 0.3)]
+            return [
+                (start, 0, theme.YELLOW, None, 0.1),
+                (at_limiter, 0, theme.YELLOW, None, 0.35),
+                (self._limiter_right + 0.2, 0, theme.GREEN, None, 0.25),
+                (self._backend_left - 0.05, 0, theme.GREEN, None, 0.3),
+            ]
         if outcome == "rejected":
             back = start + 0.45 * (at_limiter - start)
-            return [(start, 0, theme.YELLOW, None, 0.1), (at_limiter, 0, theme.YELLOW, None, 0.35),
-                    (at_limiter - 0.05, 0.2, theme.RED, self.reject_tag, 0.06),
-                    (back, 0.2, theme.RED, self.reject_tag, 0.49)]
+            return [
+                (start, 0, theme.YELLOW, None, 0.1),
+                (at_limiter, 0, theme.YELLOW, None, 0.35),
+                (at_limiter - 0.05, 0.2, theme.RED, self.reject_tag, 0.06),
+                (back, 0.2, theme.RED, self.reject_tag, 0.49),
+            ]
         at_backend = self._backend_left - 0.2
-        return [(start, 0, theme.YELLOW, None, 0.1), (at_limiter, 0, theme.YELLOW, None, 0.25),
-                (at_backend, 0, theme.GREEN, None, 0.25), (at_backend - 0.05, 0.2, theme.RED, self.fail_tag, 0.06),
-                ((at_backend + start) / 2, 0.2, theme.RED, self.fail_tag, 0.34)]
+        return [
+            (start, 0, theme.YELLOW, None, 0.1),
+            (at_limiter, 0, theme.YELLOW, None, 0.25),
+            (at_backend, 0, theme.GREEN, None, 0.25),
+            (at_backend - 0.05, 0.2, theme.RED, self.fail_tag, 0.06),
+            ((at_backend + start) / 2, 0.2, theme.RED, self.fail_tag, 0.34),
+        ]
 
     # -- verbs -------------------------------------------------------------------
     def send(self, requests: int | Sequence[Decision] = 1, *, spacing: float | None = None) -> Animation:

@@ -1,4 +1,4 @@
-"""Window rate limiters: a :class:`SlidingWindowState` (fixed window, sliding log, sliding counter) and its drawing.
+"""Window rate limiters: :class:`SlidingWindowState` (fixed, sliding log, sliding counter) and its drawing.
 
 Three classic ways to allow at most ``limit`` requests per ``window`` seconds:
 
@@ -50,10 +50,13 @@ from .request_stream import Area, KeyedPool, Spec, hexc, r6, steps, text, valida
 Mode = Literal["fixed", "sliding", "counter"]
 MODES: tuple[Mode, ...] = ("fixed", "sliding", "counter")
 
+#: Times, rates and levels: any real number; floats go through their shortest repr, so 0.1 is 1/10.
+Number = float | Fraction
+
 # -- model (no Manim) ----------------------------------------------------------
 
 
-def _exact(x: float | Fraction, name: str) -> Fraction:
+def _exact(x: Number, name: str) -> Fraction:
     """``x`` as an exact fraction (floats through their shortest repr, so 0.1 is 1/10)."""
     if isinstance(x, bool) or not isinstance(x, Real):
         raise ValueError(f"{name} must be a number, got {x!r}")
@@ -113,7 +116,7 @@ class SlidingWindowState:
     5
     """
 
-    def __init__(self, limit: int, window: float, *, mode: Mode = "sliding", start: float = 0.0) -> None:
+    def __init__(self, limit: int, window: Number, *, mode: Mode = "sliding", start: Number = 0.0) -> None:
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise ValueError(f"limit must be a whole number of requests, got {limit!r}")
         if limit <= 0:
@@ -162,7 +165,7 @@ class SlidingWindowState:
     def _index(self, t: Fraction) -> int:
         return math.floor((t - self._origin) / self._w)
 
-    def window_bounds(self, t: float | None = None) -> tuple[float, float]:
+    def window_bounds(self, t: Number | None = None) -> tuple[float, float]:
         """The window a request at ``t`` (default: now) is judged in.
 
         ``"fixed"``: the aligned window ``[start, end)`` containing ``t``;
@@ -174,7 +177,7 @@ class SlidingWindowState:
             return float(s), float(s + self._w)
         return float(te - self._w), float(te)
 
-    def usage(self, t: float | None = None) -> Fraction:
+    def usage(self, t: Number | None = None) -> Fraction:
         """What the limiter counts at ``t`` (default: now), before any request there is decided."""
         te = self._now if t is None else _exact(t, "t")
         if self.mode == "sliding":
@@ -187,7 +190,7 @@ class SlidingWindowState:
         prev = self._units(start - self._w, start, lo_open=False, hi_open=True)
         return prev * (1 - (te - start) / self._w) + cur
 
-    def counter_parts(self, t: float | None = None) -> tuple[int, float, int]:
+    def counter_parts(self, t: Number | None = None) -> tuple[int, float, int]:
         """``(previous window count, its weight, current window count)`` of the counter estimate at ``t``."""
         te = self._now if t is None else _exact(t, "t")
         start = self._origin + self._index(te) * self._w
@@ -195,15 +198,15 @@ class SlidingWindowState:
         cur = self._units(start, te, lo_open=False, hi_open=False)
         return prev, float(1 - (te - start) / self._w), cur
 
-    def would_allow(self, t: float | None = None, n: int = 1) -> bool:
+    def would_allow(self, t: Number | None = None, n: int = 1) -> bool:
         """Whether a request of ``n`` units at ``t`` (default: now) would be accepted; changes nothing."""
         return self.usage(t) + n <= self.limit
 
-    def accepted_between(self, a: float, b: float) -> int:
+    def accepted_between(self, a: Number, b: Number) -> int:
         """Accepted units with arrival time in ``[a, b]`` (both ends included)."""
         return self._units(_exact(a, "a"), _exact(b, "b"), lo_open=False, hi_open=False)
 
-    def max_in_any_window(self, length: float | None = None) -> int:
+    def max_in_any_window(self, length: Number | None = None) -> int:
         """The most accepted units inside any span ``(t - length, t]`` (default length: the window)."""
         ln = self._w if length is None else _exact(length, "length")
         best = 0
@@ -212,14 +215,16 @@ class SlidingWindowState:
         return best
 
     # -- changing ----------------------------------------------------------------------
-    def advance_to(self, t: float) -> None:
+    def advance_to(self, t: Number) -> None:
         """Move the clock to ``t`` (not earlier than now)."""
         te = _exact(t, "t")
         if te < self._now:
-            raise ValueError(f"t={t} is before the limiter's clock ({self.now}); requests must arrive in time order")
+            raise ValueError(
+                f"t={t} is before the limiter's clock ({self.now}); requests must arrive in time order"
+            )
         self._now = te
 
-    def request_at(self, t: float, n: int = 1) -> bool:
+    def request_at(self, t: Number, n: int = 1) -> bool:
         """A request of ``n`` units arrives at ``t``: record and return whether it is accepted."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"n must be a whole number >= 1, got {n!r}")
@@ -236,7 +241,7 @@ class SlidingWindowState:
         """A request of ``n`` units arrives now."""
         return self.request_at(self._now, n)
 
-    def feed(self, times: Sequence[float], n: int = 1) -> list[bool]:
+    def feed(self, times: Sequence[Number], n: int = 1) -> list[bool]:
         """One request at each of ``times`` (non-decreasing); return the decisions."""
         return [self.request_at(t, n) for t in times]
 
@@ -292,9 +297,20 @@ class SlidingWindow(VGroup):
                 self.play(fixed.mark_span(9.5, 10.4))               # "10 in 0.9 s"
     """
 
-    def __init__(self, state: SlidingWindowState | None = None, *, limit: int = 5, window: float = 10.0,
-                 mode: Mode = "sliding", span: float | None = None, width: float = 6.0, height: float = 4.0,
-                 title: str | None = "", step_time: float = 0.6, **kwargs) -> None:
+    def __init__(
+        self,
+        state: SlidingWindowState | None = None,
+        *,
+        limit: int = 5,
+        window: Number = 10.0,
+        mode: Mode = "sliding",
+        span: float | None = None,
+        width: float = 6.0,
+        height: float = 4.0,
+        title: str | None = "",
+        step_time: float = 0.6,
+        **kwargs,
+    ) -> None:
         validate_size(width, height)
         if step_time <= 0:
             raise ValueError(f"step_time must be > 0, got {step_time}")
@@ -307,7 +323,11 @@ class SlidingWindow(VGroup):
         self.step_time = step_time
         self.last_decisions: list[bool] = []
         self.area = Area(self, 6.0, 4.0)
-        self._v0 = float(self.state.window_bounds(self.state.now)[0]) if self.state.mode == "fixed" else self.state.now
+        self._v0 = (
+            float(self.state.window_bounds(self.state.now)[0])
+            if self.state.mode == "fixed"
+            else self.state.now
+        )
         self._v0 = min(self._v0, self.state.now)
         self._rows: dict[int, tuple[int, int]] = {}  # request index -> (time column, stacking row)
         self._bins: dict[int, int] = {}  # time column -> dots stacked in it
@@ -323,7 +343,7 @@ class SlidingWindow(VGroup):
             self.scale(scale)
 
     # -- read-only helpers ----------------------------------------------------
-    def point_at(self, t: float) -> VMobject:
+    def point_at(self, t: Number) -> VMobject:
         """An invisible point on the time axis at time ``t`` (for a callout to point at)."""
         return VectorizedPoint(self.area.at(self._x(t), _AXIS_Y))
 
@@ -337,17 +357,23 @@ class SlidingWindow(VGroup):
         return self._pool.items["band"]
 
     # -- layout -------------------------------------------------------------------
-    def _x(self, t: float) -> float:
+    def _x(self, t: Number) -> float:
         return _X0 + (t - self._v0) / self.span * (_X1 - _X0)
 
     def _build_static(self, title: str) -> None:
         a = self.area
         parts = VGroup()
         if title:
-            parts.add(text(title, theme.LABEL, theme.TEXT, weight="BOLD").next_to(a.at(0.05, 0.2), RIGHT, buff=0))
+            parts.add(
+                text(title, theme.LABEL, theme.TEXT, weight="BOLD").next_to(a.at(0.05, 0.2), RIGHT, buff=0)
+            )
         sub = text(f"limit {self.state.limit} per {self.state.window:g} s", theme.SMALL, theme.MUTED)
         parts.add(sub.next_to(a.at(5.95, 0.62), LEFT, buff=0))
-        parts.add(Line(a.at(_X0 - 0.1, _AXIS_Y), a.at(_X1 + 0.1, _AXIS_Y)).set_stroke(theme.OUTLINE, theme.STROKE_THIN))
+        parts.add(
+            Line(a.at(_X0 - 0.1, _AXIS_Y), a.at(_X1 + 0.1, _AXIS_Y)).set_stroke(
+                theme.OUTLINE, theme.STROKE_THIN
+            )
+        )
         self.add(parts)
 
     def _bin_width(self) -> float:
@@ -459,37 +485,50 @@ class SlidingWindow(VGroup):
         a = self.area
         kind = key[0] if isinstance(key, tuple) else key
         if kind == "band":
-            x0, x1 = spec  # type: ignore[misc]
-            band = Rectangle(width=max(0.02, x1 - x0), height=_AXIS_Y - _TOP + 0.05, stroke_color=theme.BLUE,
-                             stroke_width=theme.STROKE_THIN, fill_color=theme.BLUE, fill_opacity=0.14)
+            x0, x1 = spec
+            band = Rectangle(
+                width=max(0.02, x1 - x0),
+                height=_AXIS_Y - _TOP + 0.05,
+                stroke_color=theme.BLUE,
+                stroke_width=theme.STROKE_THIN,
+                fill_color=theme.BLUE,
+                fill_opacity=0.14,
+            )
             return a.fit(band).move_to(a.at((x0 + x1) / 2, (_TOP + _AXIS_Y) / 2 - 0.02))
         if kind == "now":
-            x = spec[0]  # type: ignore[index]
-            return Line(a.at(x, _AXIS_Y - 0.12), a.at(x, _AXIS_Y + 0.12)).set_stroke(theme.YELLOW, theme.STROKE)
+            x = spec[0]
+            return Line(a.at(x, _AXIS_Y - 0.12), a.at(x, _AXIS_Y + 0.12)).set_stroke(
+                theme.YELLOW, theme.STROKE
+            )
         if kind == "boundary":
-            x = spec[0]  # type: ignore[index]
+            x = spec[0]
             line = DashedLine(a.at(x, _TOP - 0.05), a.at(x, _AXIS_Y), dash_length=0.08 * a.unit)
             return line.set_stroke(theme.MUTED, theme.STROKE_THIN, opacity=0.7)
         if kind == "tick":
-            words, x, last = spec  # type: ignore[misc]
+            words, x, last = spec
             t = a.fit(text(words, theme.SMALL, theme.MUTED, mono=True))
             t.next_to(a.at(x, _AXIS_Y + 0.1), DOWN, buff=0.05)
             if last:  # the last label carries the unit: keep it inside the box
                 t.align_to(a.at(min(x + t.width / 2 / a.unit, 5.95), 0), RIGHT)
             return t
         if kind == "req":
-            x, y, ok = spec  # type: ignore[misc]
-            dot = Circle(radius=_DOT_R, stroke_width=0, fill_color=theme.GREEN if ok else theme.RED, fill_opacity=1)
+            x, y, ok = spec
+            dot = Circle(
+                radius=_DOT_R, stroke_width=0, fill_color=theme.GREEN if ok else theme.RED, fill_opacity=1
+            )
             return a.fit(dot).move_to(a.at(x, y))
         if kind == "readout":
-            words, value, color = spec  # type: ignore[misc]
-            row = VGroup(text(words, theme.SMALL, theme.MUTED), text(value, theme.LABEL, ManimColor(color), mono=True))
+            words, value, color = spec
+            row = VGroup(
+                text(words, theme.SMALL, theme.MUTED), text(value, theme.LABEL, ManimColor(color), mono=True)
+            )
             return a.fit(row.arrange(RIGHT, buff=0.15).next_to(a.at(0.05, 0.62), RIGHT, buff=0))
         # a span mark
-        xs, xe, caption = spec  # type: ignore[misc]
+        xs, xe, caption = spec
         bracket = VMobject(stroke_color=theme.YELLOW, stroke_width=theme.STROKE_THIN)
-        bracket.set_points_as_corners([a.at(xs, _MARK_Y + 0.12), a.at(xs, _MARK_Y), a.at(xe, _MARK_Y),
-                                       a.at(xe, _MARK_Y + 0.12)])
+        bracket.set_points_as_corners(
+            [a.at(xs, _MARK_Y + 0.12), a.at(xs, _MARK_Y), a.at(xe, _MARK_Y), a.at(xe, _MARK_Y + 0.12)]
+        )
         label = a.fit(text(caption, theme.SMALL, theme.YELLOW))
         label.next_to(a.at((xs + xe) / 2, _MARK_Y), UP, buff=0.06)
         left, right = a.at(0.05, 0)[0], a.at(5.95, 0)[0]  # keep the caption inside the box
@@ -509,7 +548,7 @@ class SlidingWindow(VGroup):
         return self._pool.sync(self._specs(upto, clock), origin=self._origin)
 
     # -- verbs ---------------------------------------------------------------------------
-    def feed(self, times: Sequence[float], n: int = 1) -> Animation:
+    def feed(self, times: Sequence[Number], n: int = 1) -> Animation:
         """One request of ``n`` units at each of ``times`` (non-decreasing); decisions in ``last_decisions``.
 
         For each request the clock (and the window) moves to its time, then
@@ -529,7 +568,9 @@ class SlidingWindow(VGroup):
         half = self.step_time / 2
         return steps(self, stages, [half] * len(stages), self._pool.prune)
 
-    def burst(self, count: int, *, start: float | None = None, spacing: float = 0.1, n: int = 1) -> Animation:
+    def burst(
+        self, count: int, *, start: Number | None = None, spacing: Number = 0.1, n: int = 1
+    ) -> Animation:
         """``count`` requests ``spacing`` seconds apart, from ``start`` (default: now)."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be a whole number >= 1, got {count!r}")
@@ -543,20 +584,20 @@ class SlidingWindow(VGroup):
         """One request of ``n`` units now."""
         return self.feed([self.state.exact_now], n)
 
-    def advance(self, t: float) -> Animation:
+    def advance(self, t: Number) -> Animation:
         """Move the clock to ``t``: the window slides (or, fixed, jumps to the window holding ``t``)."""
         self.state.advance_to(t)
         self._scroll()
         return steps(self, [self._sync()], [self.step_time], self._pool.prune)
 
-    def tick(self, dt: float) -> Animation:
+    def tick(self, dt: Number) -> Animation:
         """Let ``dt`` seconds pass (see :meth:`advance`)."""
         d = _exact(dt, "dt")
         if d < 0:
             raise ValueError(f"dt must be >= 0, got {dt}")
         return self.advance(self.state.exact_now + d)
 
-    def mark_span(self, a: float, b: float, caption: str | None = None) -> Animation:
+    def mark_span(self, a: Number, b: Number, caption: str | None = None) -> Animation:
         """Bracket ``[a, b]`` above the dots with its accepted count, e.g. ``"10 accepted in 0.9 s"``."""
         if b < a:
             raise ValueError(f"a span must not end before it starts, got {a}..{b}")

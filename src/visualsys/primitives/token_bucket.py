@@ -1,4 +1,4 @@
-"""Token bucket: a :class:`TokenBucketState` that really refills and rations, and the :class:`TokenBucket` drawing it.
+"""Token bucket: a :class:`TokenBucketState` that really refills and rations, and its drawing.
 
 The model keeps exact arithmetic (``fractions.Fraction``): a refill of 0.1 s
 at 1 token/s ten times gives exactly one token. Whole tokens are what the
@@ -31,10 +31,13 @@ from manim import (
 from .. import theme
 from .request_stream import Area, KeyedPool, Spec, hexc, r6, steps, text, validate_size
 
+#: Times, rates and levels: any real number; floats go through their shortest repr, so 0.1 is 1/10.
+Number = float | Fraction
+
 # -- model (no Manim) ----------------------------------------------------------
 
 
-def _exact(x: float | Fraction, name: str) -> Fraction:
+def _exact(x: Number, name: str) -> Fraction:
     """``x`` as an exact fraction (floats through their shortest repr, so 0.1 is 1/10)."""
     if isinstance(x, bool) or not isinstance(x, Real):
         raise ValueError(f"{name} must be a number, got {x!r}")
@@ -106,7 +109,9 @@ class TokenBucketState:
     True
     """
 
-    def __init__(self, capacity: int, refill_rate: float, *, tokens: float | None = None, start: float = 0.0) -> None:
+    def __init__(
+        self, capacity: int, refill_rate: Number, *, tokens: Number | None = None, start: Number = 0.0
+    ) -> None:
         if isinstance(capacity, bool) or not isinstance(capacity, int):
             raise ValueError(f"capacity must be a whole number of tokens, got {capacity!r}")
         if capacity <= 0:
@@ -166,7 +171,7 @@ class TokenBucketState:
         return 0.0 if missing <= 0 else float(missing / self._rate)
 
     # -- changing ----------------------------------------------------------------------
-    def tick(self, dt: float) -> int:
+    def tick(self, dt: Number) -> int:
         """Let ``dt`` seconds pass, refilling; return how many whole tokens appeared."""
         d = _exact(dt, "dt")
         if d < 0:
@@ -186,7 +191,7 @@ class TokenBucketState:
         self.history.append((float(end), float(self._tokens)))
         return self.whole - before
 
-    def advance_to(self, t: float) -> int:
+    def advance_to(self, t: Number) -> int:
         """Move the clock to time ``t`` (not earlier than now), refilling; return tokens added."""
         te = _exact(t, "t")
         if te < self._time:
@@ -205,12 +210,12 @@ class TokenBucketState:
         self.log.append(TokenRequest(self.time, n, accepted, float(before), float(self._tokens)))
         return accepted
 
-    def request_at(self, t: float, n: int = 1) -> bool:
+    def request_at(self, t: Number, n: int = 1) -> bool:
         """Advance the clock to ``t``, then :meth:`request` ``n`` tokens."""
         self.advance_to(t)
         return self.request(n)
 
-    def feed(self, times: Sequence[float], n: int = 1) -> list[bool]:
+    def feed(self, times: Sequence[Number], n: int = 1) -> list[bool]:
         """One request of ``n`` tokens at each of ``times`` (non-decreasing); return the decisions."""
         return [self.request_at(t, n) for t in times]
 
@@ -262,9 +267,19 @@ class TokenBucket(VGroup):
                 self.play(bucket.tick(3))                 # three tokens drip back in
     """
 
-    def __init__(self, state: TokenBucketState | None = None, *, capacity: int = 10, refill_rate: float = 1.0,
-                 width: float = 6.0, height: float = 4.0, title: str | None = "Token bucket",
-                 plot_seconds: float = 10.0, step_time: float = 0.8, **kwargs) -> None:
+    def __init__(
+        self,
+        state: TokenBucketState | None = None,
+        *,
+        capacity: int = 10,
+        refill_rate: Number = 1.0,
+        width: float = 6.0,
+        height: float = 4.0,
+        title: str | None = "Token bucket",
+        plot_seconds: float = 10.0,
+        step_time: float = 0.8,
+        **kwargs,
+    ) -> None:
         validate_size(width, height)
         if plot_seconds <= 0:
             raise ValueError(f"plot_seconds must be > 0, got {plot_seconds}")
@@ -315,23 +330,34 @@ class TokenBucket(VGroup):
         left = (x0 + x1) / 2 - cols * step / 2
         return left + (col + 0.5) * step, y1 - (row + 0.5) * step, r
 
-    def _plot_point(self, t: float, v: float) -> tuple[float, float]:
+    def _plot_point(self, t: Number, v: float) -> tuple[float, float]:
         x0, x1, yt, yb = _PLOT
-        return (r6(x0 + (t - self._x_min) / (self._x_max - self._x_min) * (x1 - x0)),
-                r6(yb - v / self.state.capacity * (yb - yt)))
+        return (
+            r6(x0 + (t - self._x_min) / (self._x_max - self._x_min) * (x1 - x0)),
+            r6(yb - v / self.state.capacity * (yb - yt)),
+        )
 
     def _build_static(self, title: str | None) -> VGroup:
         a = self.area
         parts = VGroup()
         if title:
-            parts.add(text(title, theme.LABEL, theme.TEXT, weight="BOLD").next_to(a.at(0.05, 0.2), RIGHT, buff=0))
+            parts.add(
+                text(title, theme.LABEL, theme.TEXT, weight="BOLD").next_to(a.at(0.05, 0.2), RIGHT, buff=0)
+            )
         tl, bl, br, tr = _BUCKET_X
         self._bucket = VMobject(stroke_color=theme.BLUE, stroke_width=theme.STROKE)
-        self._bucket.set_points_as_corners([a.at(tl, _BUCKET_TOP), a.at(bl, _BUCKET_BOTTOM),
-                                            a.at(br, _BUCKET_BOTTOM), a.at(tr, _BUCKET_TOP)])
+        self._bucket.set_points_as_corners(
+            [a.at(tl, _BUCKET_TOP), a.at(bl, _BUCKET_BOTTOM), a.at(br, _BUCKET_BOTTOM), a.at(tr, _BUCKET_TOP)]
+        )
         x, y_from, y_to = _DRIP
-        drip = Arrow(a.at(x, y_from), a.at(x, y_to), buff=0, stroke_width=theme.STROKE_THIN, color=theme.TEAL,
-                     max_tip_length_to_length_ratio=0.35)
+        drip = Arrow(
+            a.at(x, y_from),
+            a.at(x, y_to),
+            buff=0,
+            stroke_width=theme.STROKE_THIN,
+            color=theme.TEAL,
+            max_tip_length_to_length_ratio=0.35,
+        )
         rate = text(f"+{self.state.refill_rate:g}/s", theme.SMALL, theme.TEAL, mono=True)
         rate.next_to(drip, RIGHT, buff=0.12)
         x0, x1, yt, yb = _PLOT
@@ -339,8 +365,11 @@ class TokenBucket(VGroup):
         axes.set_stroke(theme.OUTLINE, theme.STROKE_THIN)
         cap_line = Line(a.at(x0, yt), a.at(x1, yt)).set_stroke(theme.OUTLINE, 1, opacity=0.6)
         y_labels = VGroup(
-            text(str(self.state.capacity), theme.SMALL, theme.MUTED, mono=True).next_to(a.at(x0, yt), LEFT, buff=0.12),
-            text("0", theme.SMALL, theme.MUTED, mono=True).next_to(a.at(x0, yb), LEFT, buff=0.12))
+            text(str(self.state.capacity), theme.SMALL, theme.MUTED, mono=True).next_to(
+                a.at(x0, yt), LEFT, buff=0.12
+            ),
+            text("0", theme.SMALL, theme.MUTED, mono=True).next_to(a.at(x0, yb), LEFT, buff=0.12),
+        )
         caption = text("tokens over time", theme.SMALL, theme.MUTED)
         caption.next_to(a.at((x0 + x1) / 2, yt - 0.2), UP, buff=0.05)
         parts.add(self._bucket, drip, rate, axes, cap_line, y_labels, caption)
@@ -368,30 +397,38 @@ class TokenBucket(VGroup):
         kind = key[0] if isinstance(key, tuple) else key
         x0, x1, _, yb = _PLOT
         if kind == "token":
-            x, y, r = spec  # type: ignore[misc]
-            return a.fit(Circle(radius=r, stroke_width=0, fill_color=theme.YELLOW, fill_opacity=1)).move_to(a.at(x, y))
+            x, y, r = spec
+            return a.fit(Circle(radius=r, stroke_width=0, fill_color=theme.YELLOW, fill_opacity=1)).move_to(
+                a.at(x, y)
+            )
         if kind == "readout":
-            row = VGroup(text("tokens", theme.SMALL, theme.MUTED),
-                         text(f"{spec[0]} / {self.state.capacity}", theme.LABEL, theme.YELLOW, mono=True))  # type: ignore[index]
+            row = VGroup(
+                text("tokens", theme.SMALL, theme.MUTED),
+                text(f"{spec[0]} / {self.state.capacity}", theme.LABEL, theme.YELLOW, mono=True),
+            )
             return a.fit(row.arrange(RIGHT, buff=0.15)).move_to(a.at(1.4, 3.72))
         if kind == "t0":
-            return a.fit(text(spec[0], theme.SMALL, theme.MUTED, mono=True)).next_to(a.at(x0, yb), DOWN, buff=0.12)  # type: ignore[index]
+            return a.fit(text(spec[0], theme.SMALL, theme.MUTED, mono=True)).next_to(
+                a.at(x0, yb), DOWN, buff=0.12
+            )
         if kind == "t1":
-            t1 = a.fit(text(spec[0], theme.SMALL, theme.MUTED, mono=True))  # type: ignore[index]
+            t1 = a.fit(text(spec[0], theme.SMALL, theme.MUTED, mono=True))
             return t1.next_to(a.at(x1, yb), DOWN, buff=0.12).align_to(a.at(x1 + 0.1, yb), RIGHT)
         if kind == "piece":
             line = VMobject(stroke_color=theme.BLUE, stroke_width=theme.STROKE)
-            return line.set_points_as_corners([a.at(x, y) for x, y in spec])  # type: ignore[union-attr]
+            return line.set_points_as_corners([a.at(x, y) for x, y in spec])
         # a request chip
-        x, y, color, tag, visible = spec  # type: ignore[misc]
-        box = RoundedRectangle(width=0.62, height=0.32, corner_radius=0.08, stroke_width=0, fill_color=color,
-                               fill_opacity=1)
+        x, y, color, tag, visible = spec
+        box = RoundedRectangle(
+            width=0.62, height=0.32, corner_radius=0.08, stroke_width=0, fill_color=color, fill_opacity=1
+        )
         chip = VGroup(box, text("req", theme.SMALL, theme.BACKGROUND, mono=True).move_to(box))
-        tag_text = text(tag or "429", theme.SMALL, theme.RED, mono=True, weight="BOLD").next_to(box, UP, buff=0.08)
+        tag_text = text(tag or "429", theme.SMALL, theme.RED, mono=True, weight="BOLD").next_to(
+            box, UP, buff=0.08
+        )
         if tag is None:
             tag_text.set_opacity(0)
-        chip = a.fit(chip.add(tag_text))
-        chip.shift(a.at(x, y) - box.get_center())
+        a.fit(chip.add(tag_text)).shift(a.at(x, y) - box.get_center())
         return chip if visible else chip.set_opacity(0)
 
     # -- stage building ---------------------------------------------------------------
@@ -419,12 +456,13 @@ class TokenBucket(VGroup):
         return self._pool.sync(self._specs(chips), origin=self._origin, end=end)
 
     @staticmethod
-    def _chip(where: tuple[float, float], color: ManimColor, tag: str | None = None,
-              visible: bool = True) -> Spec:
+    def _chip(
+        where: tuple[float, float], color: ManimColor, tag: str | None = None, visible: bool = True
+    ) -> Spec:
         return (r6(where[0]), r6(where[1]), hexc(color), tag, visible)
 
     # -- verbs ---------------------------------------------------------------------------
-    def tick(self, dt: float) -> Animation:
+    def tick(self, dt: Number) -> Animation:
         """Let ``dt`` seconds pass: tokens drip in (whole ones appear), the plot grows."""
         self.state.tick(dt)
         return steps(self, [self._sync()], [self.step_time], self._pool.prune)
@@ -433,7 +471,7 @@ class TokenBucket(VGroup):
         """A request for ``n`` tokens arrives now: it takes them, or bounces back as 429."""
         return self.feed([self.state.exact_time], n)
 
-    def feed(self, times: Sequence[float], n: int = 1) -> Animation:
+    def feed(self, times: Sequence[Number], n: int = 1) -> Animation:
         """One request of ``n`` tokens at each of ``times`` (the bucket's clock, non-decreasing).
 
         The decisions are kept in :attr:`last_decisions` (to drive a
@@ -456,20 +494,24 @@ class TokenBucket(VGroup):
             self.last_decisions.append(req.accepted)
             if req.accepted:  # the tokens jump into the chip, which turns green and leaves
                 at = self.area.at(*_CHIP_AT)
-                decide = self._sync(chips={key: self._chip(_CHIP_AT, theme.GREEN)},
-                                    end=lambda k, last: last.move_to(at))
+                decide = self._sync(
+                    chips={key: self._chip(_CHIP_AT, theme.GREEN)},
+                    end=lambda k, last, at=at: last.move_to(at),
+                )
                 out = (_CHIP_AT[0] + 0.9, _CHIP_AT[1] - 0.45)
                 leave = self._pool.sync({key: self._chip(out, theme.GREEN, visible=False)}, keep_missing=True)
             else:  # 429: the chip turns red and bounces back
                 decide = self._pool.sync({key: self._chip(_CHIP_AT, theme.RED, "429")}, keep_missing=True)
                 back = (_CHIP_FROM[0], _CHIP_FROM[1] + 0.15)
-                leave = self._pool.sync({key: self._chip(back, theme.RED, "429", visible=False)}, keep_missing=True)
+                leave = self._pool.sync(
+                    {key: self._chip(back, theme.RED, "429", visible=False)}, keep_missing=True
+                )
             self._pool.retire(key)
             stages += [arrive, decide, leave]
             run_times += [0.35 * st, 0.35 * st, 0.3 * st]
         return steps(self, stages, run_times, self._pool.prune)
 
-    def burst(self, count: int, spacing: float = 0.1, n: int = 1) -> Animation:
+    def burst(self, count: int, spacing: Number = 0.1, n: int = 1) -> Animation:
         """``count`` requests of ``n`` tokens, ``spacing`` seconds apart, the first one now."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be a whole number >= 1, got {count!r}")
