@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from visualsys.cli import main
 from visualsys.render.probe import decode_audio, probe
 
+from render_checks import assert_outputs_agree, decoded_frames, png, video_frame
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 pytestmark = pytest.mark.slow
@@ -65,6 +67,57 @@ def test_metadata_and_captions_agree_with_the_video(tiny):
     assert "A circle is drawn." in srt and "<bookmark" not in srt
     assert (out / "tiny-topic.vtt").read_text().startswith("WEBVTT")
     assert not [p for p in out.iterdir() if p.name.startswith(".visualsys-tmp")]
+    meta, _ = assert_outputs_agree(out, "tiny-topic")
+    assert [line["line"] for line in meta["chapters"]] == ["0:00 Label"]  # 3.7 s: one chapter
+    # default poster: the end of the second beat (the first after the title) = the last frame here
+    assert meta["poster"]["chosen_by"] == "default"
+    assert meta["poster"]["time"] == pytest.approx(meta["beats"][1]["end"], abs=1 / 15)
+    versions = meta["versions"]
+    assert {"visualsys", "manim", "python", "pyav", "libavcodec", "cairo"} <= set(versions)
+    assert versions["voice"].startswith("hibari")
+    assert meta["voice"] == "hibari" and meta["quality"]["name"] == "preview"
+    assert meta["source_sha256"] == meta["sources"][next(k for k in meta["sources"] if "tiny_topic" in k)]
+    assert "visualsys.scene" in meta["sources"]
+
+
+def test_chapters_captions_poster_and_metadata_agree(tmp_path):
+    result = render(str(FIXTURES / "chaptered_topic.py"), "--quality", "preview", "--out", str(tmp_path),
+                    "--voice", "silent", "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.output
+    meta, info = assert_outputs_agree(tmp_path, "chaptered-topic")
+    # Intro (3.5 s) leads into Boxes; Aside (3.3 s) is folded into Boxes
+    assert (tmp_path / "chaptered-topic.chapters.txt").read_text() == (
+        "0:00 Boxes\n0:19 Arrows\n0:32 Wrap-up\n")
+    assert [s["title"] for s in meta["sections"]] == ["Intro", "Boxes", "Aside", "Arrows", "Wrap-up"]
+    # the poster is the frame the scene named, drawn at 1280x720
+    assert meta["poster"]["chosen_by"] == "scene"
+    assert meta["poster"]["time"] == pytest.approx(meta["sections"][2]["start"], abs=1e-3)
+    poster = png(tmp_path / "chaptered-topic.poster.png", (854, 480))
+    named = video_frame(tmp_path / "chaptered-topic.mp4", round(meta["poster"]["time"] * 15))
+    title = video_frame(tmp_path / "chaptered-topic.mp4", 15)
+    diff = np.abs(poster.astype(int) - named.astype(int)).mean()
+    assert diff < 3, diff  # the same picture (up to scaling and H.264)
+    assert np.abs(poster.astype(int) - title.astype(int)).mean() > 3 * diff  # and not just any frame
+
+
+def test_a_second_render_is_identical_frame_for_frame_and_sample_for_sample(tiny, tmp_path):
+    """Determinism: a fresh render (own caches, speech synthesised again) decodes to the same frames and samples."""
+    first, _ = tiny
+    result = render(str(FIXTURES / "tiny_topic.py"), "--quality", "preview", "--out", str(tmp_path / "out"),
+                    "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "out"
+    n = 0
+    for n, (a, b) in enumerate(zip(decoded_frames(first / "tiny-topic.mp4"),
+                                   decoded_frames(second / "tiny-topic.mp4"), strict=True), start=1):
+        assert np.array_equal(a, b), f"frame {n - 1} differs"
+    assert n == probe(first / "tiny-topic.mp4").frames > 0
+    (sa, ra), (sb, rb) = decode_audio(first / "tiny-topic.mp4"), decode_audio(second / "tiny-topic.mp4")
+    assert ra == rb and sa.shape == sb.shape and np.array_equal(sa, sb)
+    for suffix in (".json", ".srt", ".vtt", ".chapters.txt"):
+        assert (first / f"tiny-topic{suffix}").read_text() == (second / f"tiny-topic{suffix}").read_text()
+    for suffix in (".poster.png", ".storyboard.png"):
+        assert np.array_equal(png(first / f"tiny-topic{suffix}"), png(second / f"tiny-topic{suffix}"))
 
 
 def test_second_render_synthesises_nothing(tiny, tmp_path):
@@ -108,3 +161,5 @@ def test_render_py_renders_the_default_topic(tmp_path):
     assert abs(info.audio_duration - info.video_duration) <= 1 / 15
     assert 95 * 0.8 <= info.video_duration <= 95 * 1.2
     assert {p.suffix for p in tmp_path.iterdir()} >= {".mp4", ".srt", ".vtt", ".json"}
+    meta, _ = assert_outputs_agree(tmp_path, "consistent-hashing")
+    assert len(meta["chapters"]) >= 3  # enough for YouTube to show them

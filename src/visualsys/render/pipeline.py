@@ -37,7 +37,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +297,11 @@ def storyboard_shots(scene: ExplainerScene, fps: int, frames: int) -> list[Shot]
     return shots
 
 
+def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
+    """Cues cut to the video: pacing may stretch the last one past the end of the picture."""
+    return [replace(c, end=min(c.end, duration)) for c in cues if c.start < duration]
+
+
 class _Staging:
     """Temporary files in the output folder, renamed onto their targets together by :meth:`commit`."""
 
@@ -385,7 +390,7 @@ def render_topic(
             reporter.stage(f"mixing {len(scene.beats)} beats and muxing audio")
             track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
             words = [w for b in scene.beats for w in b.written_words()]
-            cues = captions.build_cues(words, [b.end for b in scene.beats])
+            cues = clip_cues(captions.build_cues(words, [b.end for b in scene.beats]), duration)
             chapters = youtube_chapters(scene.chapters, duration)
             if len(chapters) < YOUTUBE_MIN_CHAPTERS:
                 log(f"{slug}: {len(chapters)} chapter(s) of 10 s or more; YouTube shows chapters "
