@@ -385,6 +385,8 @@ def render_topic(
             times["scene"] = time.perf_counter() - t0
             frames = int(round(scene.time * q.fps))
             duration = frames / q.fps
+            # the time of the frame the poster shows (a grab after the last play shows the last frame)
+            poster_time = min(follower.poster_time, (frames - 1) / q.fps)
 
             t1 = time.perf_counter()
             reporter.stage(f"mixing {len(scene.beats)} beats and muxing audio")
@@ -396,7 +398,7 @@ def render_topic(
                 log(f"{slug}: {len(chapters)} chapter(s) of 10 s or more; YouTube shows chapters "
                     f"only from {YOUTUBE_MIN_CHAPTERS}")
             meta = metadata(entry, scene, q, voice, duration, frames=frames, chapters=chapters,
-                            poster_time=follower.poster_time, poster_source=follower.poster_source,
+                            poster_time=poster_time, poster_source=follower.poster_source,
                             narrator=narrator, files={k: p.name for k, p in targets.items() if k != "metadata"})
 
             staging = _Staging(targets)
@@ -423,5 +425,5 @@ def render_topic(
             times["total"] = time.perf_counter() - t0
         finally:
             reporter.end()
-    return RenderResult(slug, targets, duration, frames, chapters, follower.poster_time, times,
+    return RenderResult(slug, targets, duration, frames, chapters, poster_time, times,
                         narrator.synth_calls - calls_before)
