@@ -25,6 +25,7 @@ from manim import (
     Line,
     ManimColor,
     RoundedRectangle,
+    Succession,
     VGroup,
     VMobject,
 )
@@ -792,8 +793,6 @@ class BTree(VGroup):
 
     def insert_many(self, keys: Iterable[Any]) -> Animation:
         """Insert several keys one after another (one :meth:`insert` each)."""
-        from manim import Succession
-
         anims = [self.insert(k) for k in keys]
         if not anims:
             raise ValueError("keys must not be empty")

@@ -354,8 +354,8 @@ class RequestStream(VGroup):
     reject_tag, fail_tag
         Tags shown on bounced packets.
     width, height
-        Size of the drawing (at least 4.5 x 1.2; the boxes keep their size and
-        the lanes take what is left).
+        Size of the drawing (at least 4.5 x 1.5, or 4.5 x 1.2 without counts;
+        the boxes keep their size and the lanes take what is left).
     show_counts
         Whether to show the accepted/rejected totals.
     packet_time
@@ -395,8 +395,11 @@ class RequestStream(VGroup):
         **kwargs,
     ) -> None:
         validate_size(width, height)
-        if width < 4.5 or height < 1.2:
-            raise ValueError(f"a request stream needs at least 4.5 x 1.2 units, got {width} x {height}")
+        min_height = 1.5 if show_counts else 1.2
+        if width < 4.5 or height < min_height:
+            raise ValueError(
+                f"a request stream needs at least 4.5 x {min_height} units, got {width} x {height}"
+            )
         if packet_time <= 0:
             raise ValueError(f"packet_time must be > 0, got {packet_time}")
         if spacing <= 0:
@@ -412,7 +415,7 @@ class RequestStream(VGroup):
 
         # layout, in area units from the top-left corner
         box_h = 0.75
-        self._lane_y = box_h / 2 + (0.05 if show_counts else (height - box_h) / 2)
+        self._lane_y = box_h / 2 + (0.2 if show_counts else (height - box_h) / 2)  # room above for tags
 
         def box(caption: str, color: ManimColor) -> VGroup:
             t = text(caption, theme.SMALL, theme.TEXT)

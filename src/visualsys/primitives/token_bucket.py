@@ -103,10 +103,12 @@ class TokenBucketState:
     >>> b = TokenBucketState(capacity=3, refill_rate=1)
     >>> [b.request() for _ in range(4)]
     [True, True, True, False]
-    >>> b.tick(0.5); b.whole, b.tokens
+    >>> b.tick(0.5)  # half a token: nothing to see yet
+    0
+    >>> b.whole, b.tokens
     (0, 0.5)
-    >>> b.tick(0.5); b.request()
-    True
+    >>> b.tick(0.5), b.request()
+    (1, True)
     """
 
     def __init__(
