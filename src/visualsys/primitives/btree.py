@@ -628,8 +628,9 @@ class BTree(VGroup):
                 px = min(max(b.left + i * cell, b.left + 0.1), b.right - 0.1)
                 color = theme.BLUE if n in visited and c in visited else theme.OUTLINE
                 out[("edge", c)] = (X(px), Y(b.top + b.height), X(cb.x), Y(cb.top), hexc(color))
-        if stage.op:
-            out["op"] = (stage.op,)
+        if stage.op:  # while the key waits in the header it stands where the op text's key would be
+            shown = stage.op[: -len(str(stage.floating))].rstrip() if stage.floating is not None else stage.op
+            out["op"] = (shown,)
         if stage.reads is not None:
             out["reads"] = (stage.reads,)
         if stage.result is not None:
@@ -671,11 +672,12 @@ class BTree(VGroup):
             return VGroup(box, dividers)
         if kind == "key":
             assert isinstance(key, tuple)
-            if spec[0] == "header":  # the key still waiting in the header: the op text's last glyphs
+            if spec[0] == "header":  # the key waiting in the header, where the op text ends
                 op, color = spec[1], spec[2]
                 glyphs = len(str(key[1]).replace(" ", ""))
-                spot = self._header_key_spot(op)
-                return VGroup(*spot[-glyphs:]).set_color(ManimColor(color))
+                spot = VGroup(*self._header_key_spot(op)[-glyphs:])
+                word = text(str(key[1]), theme.LABEL, ManimColor(color), mono=True)
+                return a.fit(word).move_to(spot)
             x, y, color, s = spec
             word = text(str(key[1]), theme.SMALL, ManimColor(color), mono=True)
             return a.fit(word.scale(s)).move_to(a.at(x, y))
