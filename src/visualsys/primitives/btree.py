@@ -690,8 +690,10 @@ class BTree(VGroup):
             )
         if kind == "result":
             words, color, op = spec
-            spot = a.fit(text(op, theme.LABEL, theme.TEXT, mono=True)).next_to(a.at(0.05, 0.3), RIGHT, buff=0)
-            return a.fit(text(words, theme.LABEL, ManimColor(color))).next_to(spot, RIGHT, buff=0.3)
+            op_text = a.fit(text(op, theme.LABEL, theme.TEXT, mono=True)).next_to(
+                a.at(0.05, 0.3), RIGHT, buff=0
+            )
+            return a.fit(text(words, theme.LABEL, ManimColor(color))).next_to(op_text, RIGHT, buff=0.3)
         # the page-read counter
         row = VGroup(
             text("page reads:", theme.SMALL, theme.MUTED),
