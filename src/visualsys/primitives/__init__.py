@@ -3,12 +3,18 @@
 Verbs return Animations; scenes play them: ``self.play(ring.add_node("D"))``.
 """
 
+from .btree import BTree, BTreeState
 from .cluster import Cluster, ClusterState, Message, Partition
 from .hash_ring import HashRing, KeyGrid, RingState
+from .request_stream import RequestStream, RequestStreamState
+from .sliding_window import SlidingWindow, SlidingWindowState
 from .timeline import Timeline, TimelineState
+from .token_bucket import TokenBucket, TokenBucketState
 from .widgets import Callout, Legend, Readout, TitleCard, label
 
 __all__ = [
+    "BTree", "BTreeState", "RequestStream", "RequestStreamState", "SlidingWindow", "SlidingWindowState",
+    "TokenBucket", "TokenBucketState",
     "Callout", "Cluster", "ClusterState", "HashRing", "KeyGrid", "Legend", "Message", "Partition",
     "Readout", "RingState", "Timeline", "TimelineState", "TitleCard", "label",
 ]
