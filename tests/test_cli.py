@@ -158,3 +158,24 @@ def test_new_refuses_names_that_are_not_topics(tmp_path):
     assert not any(tmp_path.iterdir())
     result = run("--scenes", str(tmp_path), "new", "raft", "--title", 'say "hi"')
     assert result.exit_code == 2 and "title must be one line" in result.output
+
+
+def test_the_ci_workflow_calls_commands_that_exist():
+    """docs/ci/github-actions.yml: its render.py command lines parse (run here as dry runs)."""
+    import re
+    import shlex
+
+    text = (ROOT / "docs" / "ci" / "github-actions.yml").read_text()
+    folded = re.sub(r"\n\s+(?=--)", " ", text)  # the YAML '>-' block folds its lines into one
+    commands = re.findall(r"\.venv/bin/python render\.py (all[^\n]*)", folded)
+    assert len(commands) == 2 and "make setup" in text
+    for command in commands:
+        args = shlex.split(command.replace("${{ matrix.shard }}/${{ strategy.job-total }}", "2/4"))
+        assert "--shard" in args
+        if "--dry-run" not in args:
+            assert args[args.index("--quality") + 1] == "preview"
+            args.append("--dry-run")
+        result = run(*args)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.output.startswith("shard 2/4:")
+    assert "previews/*.mp4" in text and "previews/*.storyboard.png" in text
