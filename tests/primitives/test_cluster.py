@@ -450,6 +450,39 @@ def test_lost_message_stops_at_the_cut(quiet_scene):
     assert travel.cross.get_stroke_opacity() > 0.5
 
 
+def _overlaps(a, b) -> bool:
+    return (abs(a.get_x() - b.get_x()) < (a.width + b.width) / 2
+            and abs(a.get_y() - b.get_y()) < (a.height + b.height) / 2)
+
+
+def test_a_visible_tag_never_slides_under_a_card():
+    # a tag beneath a card would have its text hidden: it leaves and arrives beside the cards
+    c = Cluster(["A", "B", "C"], layout="row", width=10, height=1.5, values={"A": "x=1"})
+    for anim in (c.send("A", "B", "x=2"), c.round_trip("A", "prepare?", "yes", stagger=0.0)):
+        travels = [t for t in anim.animations if hasattr(t, "message")]
+        anim.begin()
+        for alpha in np.linspace(0.0, 1.0, 41):
+            anim.interpolate(alpha)
+            for t in travels:
+                if t.message.box.get_stroke_opacity() < 0.05:
+                    continue
+                for card in c.cards.values():
+                    assert not _overlaps(t.message.box, card[0]), (t.message.text.text, alpha)
+
+
+def test_standalone_tag_stays_clear_of_the_mobjects_it_joins(quiet_scene):
+    left = Message("client").shift(3 * np.array([-1, 0, 0]))
+    right = Message("server").shift(3 * np.array([1, 0, 0]))
+    tag = Message("x=1")
+    quiet_scene.add(left, right)
+    anim = tag.travel(left, right)
+    anim.begin()
+    for alpha in np.linspace(0.0, 1.0, 41):
+        anim.interpolate(alpha)
+        if tag.box.get_stroke_opacity() > 0.05:
+            assert not _overlaps(tag.box, left.box) and not _overlaps(tag.box, right.box)
+
+
 def test_routes_bend_around_cards_in_the_way():
     c = Cluster(["A", "B", "C", "D", "E"], layout="row", width=12, height=1.5)
     path = c.route("A", "E")

@@ -572,7 +572,7 @@ class Message(VGroup):
 
     def travel(self, start: Mobject | np.ndarray, end: Mobject | np.ndarray, *, lost: bool = False,
                stop: float = 0.5, delay: float = 0.0, keep: bool = False, arc: float = 0.0) -> Animation:
-        """Move the tag from ``start`` to ``end`` (points or mobjects, edge to edge).
+        """Move the tag from ``start`` to ``end`` (points, or mobjects it stays clear of).
 
         ``lost=True`` stops it at ``stop`` (a fraction of the way) where it fades
         with a red cross; ``delay`` stalls it mid-way for that fraction of the
@@ -589,6 +589,15 @@ class Message(VGroup):
                 a = _edge_point(*_box_of(start), b)
             if isinstance(end, Mobject):
                 b = _edge_point(*_box_of(end), a)
+            # keep the tag itself off a mobject at either end (it would cover its text)
+            gap = b - a
+            length = float(np.linalg.norm(gap))
+            u = gap / (length or 1.0)
+            reach = self.box.width / 2 * abs(u[0]) + self.box.height / 2 * abs(u[1])
+            ends = isinstance(start, Mobject) + isinstance(end, Mobject)
+            if ends and length > 2 * reach * ends:
+                a = a + u * reach if isinstance(start, Mobject) else a
+                b = b - u * reach if isinstance(end, Mobject) else b
             return _path(a, b, arc), stop
 
         return _Travel(self, route, lost=lost, delay=delay, keep=keep)
@@ -997,11 +1006,12 @@ class Cluster(VGroup):
         message = Message(rec.label, color)
 
         def route() -> tuple[VMobject, float]:
-            # the tag starts tucked under the sender's card and ends under the receiver's
+            # the tag leaves from just outside the sender's card and arrives just outside the
+            # receiver's: never beneath a card, where its text would be hidden
             d = self.cards[rec.dst].get_center() - self.cards[rec.src].get_center()
             d = d / (np.linalg.norm(d) or 1.0)
             reach = message.box.width / 2 * abs(d[0]) + message.box.height / 2 * abs(d[1])
-            path = self.route(rec.src, rec.dst, inset=reach)
+            path = self.route(rec.src, rec.dst, inset=-reach)
             stop = 0.5
             if rec.reason == "dst down":  # stop just short of the dead node
                 stop = min(0.9, max(0.3, 1 - (2 * reach + 0.15) / _length(path)))
@@ -1016,7 +1026,8 @@ class Cluster(VGroup):
         """The path a message from ``src`` to ``dst`` takes: straight, or bent around cards in the way.
 
         It runs from card edge to card edge, or ``inset`` further in at both
-        ends. Requests and replies between the same two nodes bend to opposite sides.
+        ends (a negative ``inset``: further out). Requests and replies between the
+        same two nodes bend to opposite sides.
         """
         self.state._check(src, dst)
         sa, sb = self.cards[src][0], self.cards[dst][0]
@@ -1040,11 +1051,13 @@ class Cluster(VGroup):
             if best is None or blocked < best[0]:
                 best = (blocked, path)
         assert best is not None
-        if inset <= 0:
+        if inset == 0:
             return best[1]
         chosen = best[1]
         ca, cb = sa.get_center(), sb.get_center()
         a, b = chosen.get_start(), chosen.get_end()
+        if inset < 0:  # out from the cards, but never so far that the ends cross
+            inset = max(inset, -max(0.0, float(np.linalg.norm(b - a)) - 0.1) / 2)
         a = a + (ca - a) * min(1.0, inset / (np.linalg.norm(ca - a) or 1.0))
         b = b + (cb - b) * min(1.0, inset / (np.linalg.norm(cb - b) or 1.0))
         return _path(a, b, chosen.arc_)
