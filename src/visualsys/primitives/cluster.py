@@ -595,9 +595,10 @@ class Message(VGroup):
             u = gap / (length or 1.0)
             reach = self.box.width / 2 * abs(u[0]) + self.box.height / 2 * abs(u[1])
             ends = isinstance(start, Mobject) + isinstance(end, Mobject)
-            if ends and length > 2 * reach * ends:
-                a = a + u * reach if isinstance(start, Mobject) else a
-                b = b - u * reach if isinstance(end, Mobject) else b
+            if ends:  # as far as the gap allows: the ends never cross
+                step = min(reach, max(0.0, length - 0.1) / (2 * ends))
+                a = a + u * step if isinstance(start, Mobject) else a
+                b = b - u * step if isinstance(end, Mobject) else b
             return _path(a, b, arc), stop
 
         return _Travel(self, route, lost=lost, delay=delay, keep=keep)
