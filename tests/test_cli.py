@@ -179,3 +179,14 @@ def test_the_ci_workflow_calls_commands_that_exist():
         assert result.exit_code == 0, (command, result.output)
         assert result.output.startswith("shard 2/4:")
     assert "previews/*.mp4" in text and "previews/*.storyboard.png" in text
+
+
+def test_list_shows_the_good_topics_and_names_a_broken_module():
+    result = CliRunner().invoke(main, ["--scenes", str(FIXTURES / "catalog"), "list"])
+    assert result.exit_code == 1
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["alpha", "beta", "gamma"]
+    assert "error: delta.py does not load (delta.py line 4): ImportError" in result.stderr
+    assert "Traceback" not in result.output
+    # and a broken module does not stop another topic being found or suggested
+    result = run("--scenes", str(FIXTURES / "catalog"), "alpah")
+    assert result.exit_code == 2 and "Did you mean: alpha?" in result.output

@@ -31,6 +31,7 @@ from .narration.markup import MarkupError
 from .narration.voices import VOICES, VoiceUnavailable, get_service
 from .render import interrupts
 from .render.presets import DEFAULT_QUALITY, QUALITIES
+from .render.progress import Reporter
 from .scene import BookmarkError
 from .topics import TopicEntry, TopicError, discover, find
 
@@ -97,7 +98,7 @@ def main(ctx: click.Context, scenes_dir: Path) -> None:
       render.py list                                 # every topic, title and length
       render.py all --jobs 2 --quality preview       # the whole catalog, two at a time
       render.py new write-ahead-log                  # scaffold scenes/write_ahead_log.py
-    """
+    """  # noqa: D301 - click's \b marker must be a real backspace
     ctx.obj = {"scenes_dir": scenes_dir}
 
 
@@ -105,13 +106,19 @@ def main(ctx: click.Context, scenes_dir: Path) -> None:
 @click.pass_context
 def list_topics(ctx: click.Context) -> None:
     """List the topics with their titles and target lengths."""
+    broken: list[tuple[Path, Exception]] = []
     try:
-        topics = discover(ctx.obj["scenes_dir"])
+        topics = discover(ctx.obj["scenes_dir"], errors=broken)
     except TopicError as exc:
         _fail(str(exc))
     width = max((len(s) for s in topics), default=4)
     for slug, entry in topics.items():
         click.echo(f"{slug:<{width}}  ~{entry.topic.length:>4.0f}s  {entry.topic.title}")
+    for path, exc in broken:
+        click.secho(f"error: {path.name} does not load ({_scene_location(exc, path)}): "
+                    f"{type(exc).__name__}: {exc}", fg="red", err=True)
+    if broken:
+        sys.exit(EXIT_RENDER_FAILED)
 
 
 # -- render one topic -------------------------------------------------------------
@@ -185,13 +192,16 @@ def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose, watch, p
         with interrupts.handled():
             _render_one(topic, scenes_dir, quality or DEFAULT_QUALITY, out_dir, voice, cache_dir, verbose,
                         progress_json)
+    except KeyboardInterrupt as exc:  # at any point: loading the topic, the voice, rendering
+        name = exc.name if isinstance(exc, interrupts.Interrupted) else "SIGINT"
+        _fail(f"interrupted ({name}); no output was half-written", EXIT_INTERRUPTED)
     finally:
         _write_sources(sources_out, topic, scenes_dir)
 
 
-def _reporting(stack: ExitStack, progress_json: bool) -> tuple[object, Callable[[str], None]]:
+def _reporting(stack: ExitStack, progress_json: bool) -> tuple[Reporter, Callable[[str], None]]:
     """The progress reporter and the sentence printer for one render in this terminal."""
-    from .render.progress import JsonLinesSink, LogSink, Reporter, RichBoard
+    from .render.progress import JsonLinesSink, LogSink, RichBoard
 
     def say(message: str) -> None:
         click.echo(f"  {message}", err=True)
@@ -224,9 +234,6 @@ def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, 
             reporter, say = _reporting(stack, progress_json)
             result = render_topic(entry, quality=quality, out_dir=out_dir, narrator=narrator,
                                   voice=voice, work_dir=cache_dir, log=say, reporter=reporter)
-    except KeyboardInterrupt as exc:
-        name = exc.name if isinstance(exc, interrupts.Interrupted) else "SIGINT"
-        _fail(f"interrupted ({name}); no output was half-written", EXIT_INTERRUPTED)
     except OSError as exc:
         if verbose:
             traceback.print_exc()
@@ -264,7 +271,8 @@ def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose) -> No
     os.close(fd)
     sources_file = Path(name)
     cmd = [sys.executable, "-c", "from visualsys.cli import main; main()", "render", str(entry.path),
-           *_child_render_args(quality, out_dir, voice, cache_dir, verbose), "--sources-out", str(sources_file)]
+           *_child_render_args(quality, out_dir, voice, cache_dir, verbose),
+           "--sources-out", str(sources_file)]
 
     def start() -> subprocess.Popen:
         return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)

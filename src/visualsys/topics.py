@@ -73,13 +73,24 @@ def load_file(path: Path) -> TopicEntry:
     return TopicEntry(topic, scenes[0], path)
 
 
-def discover(scenes_dir: Path) -> dict[str, TopicEntry]:
-    """Load every topic in ``scenes_dir``, keyed by slug, in catalog (file name) order."""
+def discover(scenes_dir: Path, errors: list[tuple[Path, Exception]] | None = None) -> dict[str, TopicEntry]:
+    """Load every topic in ``scenes_dir``, keyed by slug, in catalog (file name) order.
+
+    A module that fails to load raises, unless ``errors`` is given: then the
+    failure is appended to it as ``(path, exception)`` and the others still load.
+    Two modules with one slug always raise :class:`TopicError`.
+    """
     found: dict[str, TopicEntry] = {}
     for path in sorted(Path(scenes_dir).glob("*.py")):
         if path.name.startswith("_"):
             continue
-        entry = load_file(path)
+        try:
+            entry = load_file(path)
+        except Exception as exc:
+            if errors is None:
+                raise
+            errors.append((path, exc))
+            continue
         if entry.slug in found:
             raise TopicError(f"two scene files declare the slug {entry.slug!r}")
         found[entry.slug] = entry
@@ -100,7 +111,7 @@ def find(name: str, scenes_dir: Path) -> TopicEntry:
         entry = load_file(slug_file)
         if entry.slug == name:
             return entry
-    topics = discover(scenes_dir)
+    topics = discover(scenes_dir, errors=[])  # a broken module elsewhere must not hide this one
     if name in topics:
         return topics[name]
     close = difflib.get_close_matches(name, list(topics), n=3, cutoff=0.5)

@@ -51,7 +51,8 @@ def test_a_video_shorter_than_ten_seconds_is_one_chapter():
 
 
 def test_titles_are_one_line_and_a_missing_intro_is_added():
-    assert youtube_chapters([("  Two\nlines ", 15.0)], 40.0) == [Chapter("Intro", 0), Chapter("Two lines", 15)]
+    assert youtube_chapters([("  Two\nlines ", 15.0)], 40.0) == [Chapter("Intro", 0),
+                                                                Chapter("Two lines", 15)]
 
 
 def test_bad_input_is_refused():

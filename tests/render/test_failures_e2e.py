@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from render_checks import assert_outputs_agree, decoded_frames
 
 from visualsys.cli import main
 from visualsys.render.lock import exclusive
 from visualsys.render.probe import probe
-
-from render_checks import assert_outputs_agree, decoded_frames
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -127,7 +126,7 @@ def test_all_renders_the_good_topics_and_reports_the_broken_ones(tmp_path):
     assert "gamma.py line 12" in gamma and "RuntimeError: gamma's scene has a bug" in gamma
     delta = next(line for line in lines if line.split()[:2] == ["FAILED", "delta"])
     assert "NoSuchPrimitive" in delta and "delta.py" in delta
-    assert lines[-1] == "error: 2 of 4 topic(s) rendered to " + str(out) + f" in {lines[-1].split(' in ')[-1]}"
+    assert lines[-1].startswith(f"error: 2 of 4 topic(s) rendered to {out} in ")
     assert "failed: delta, gamma" in lines[-1] or "failed: gamma, delta" in lines[-1]
     assert "Traceback" not in result.output and "beat" not in result.output  # quiet in CI
     for slug in ("alpha", "beta"):
@@ -140,7 +139,8 @@ def test_a_scaffolded_topic_renders_into_a_new_folder(tmp_path):
     assert CliRunner().invoke(main, ["--scenes", str(scenes), "new", "token-bucket"]).exit_code == 0
     out = tmp_path / "not" / "yet" / "there"
     result = CliRunner().invoke(main, ["--scenes", str(scenes), "token-bucket", "--quality", "preview",
-                                       "--voice", "silent", "--out", str(out), "--cache", str(tmp_path / "c")])
+                                       "--voice", "silent", "--out", str(out),
+                                       "--cache", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     meta, _ = assert_outputs_agree(out, "token-bucket")
     assert meta["title"] == "Token Bucket" and len(meta["beats"]) == 2
@@ -179,3 +179,30 @@ def test_watch_renders_again_when_the_scene_is_saved(tmp_path):
             proc.kill()
         proc.stderr.close()
     assert proc.returncode == 130
+
+
+def test_sigterm_to_all_stops_every_child_render_cleanly(tmp_path):
+    scenes, out, cache = tmp_path / "scenes", tmp_path / "out", tmp_path / "cache"
+    scenes.mkdir()
+    shutil.copy(FIXTURES / "slow_topic.py", scenes / "slow_topic.py")
+    shutil.copy(FIXTURES / "catalog" / "alpha.py", scenes / "alpha.py")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "render.py"), "--scenes", str(scenes), "all", "--jobs", "2",
+         "--quality", "preview", "--voice", "silent", "--out", str(out), "--cache", str(cache)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=dict(os.environ, CI="true"))
+    try:
+        started = lambda: any("slow-topic" in str(p) for p in partial_movies(cache))  # noqa: E731
+        wait_for(lambda: started() or proc.poll() is not None, "the slow topic to start drawing")
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM)  # a CI runner cancelling the job
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not [p for p in out.iterdir() if p.name.startswith(".visualsys-tmp")]
+    assert not (out / "slow-topic.mp4").exists()
+    # no child is left running: nothing holds the topic's lock any more
+    with exclusive(cache / "manim" / "slow-topic.lock", on_wait=lambda: pytest.fail("a child still runs")):
+        pass

@@ -9,11 +9,10 @@ import numpy as np
 import pyloudnorm
 import pytest
 from click.testing import CliRunner
+from render_checks import assert_outputs_agree, decoded_frames, png, video_frame
 
 from visualsys.cli import main
 from visualsys.render.probe import decode_audio, probe
-
-from render_checks import assert_outputs_agree, decoded_frames, png, video_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -101,7 +100,7 @@ def test_chapters_captions_poster_and_metadata_agree(tmp_path):
 
 
 def test_a_second_render_is_identical_frame_for_frame_and_sample_for_sample(tiny, tmp_path):
-    """Determinism: a fresh render (own caches, speech synthesised again) decodes to the same frames and samples."""
+    """Determinism: a fresh render (own caches, speech synthesised again) decodes identically."""
     first, _ = tiny
     result = render(str(FIXTURES / "tiny_topic.py"), "--quality", "preview", "--out", str(tmp_path / "out"),
                     "--cache", str(tmp_path / "cache"))

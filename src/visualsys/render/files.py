@@ -69,6 +69,7 @@ def check_writable(folder: Path) -> None:
     try:  # a read-only file system or an ACL can refuse what os.access allowed
         fd, probe = tempfile.mkstemp(prefix=TMP_PREFIX, dir=folder)
     except OSError as exc:
-        raise OSError(f"output folder {folder} is not writable ({exc.strerror}); pass another --out") from None
+        raise OSError(
+            f"output folder {folder} is not writable ({exc.strerror}); pass another --out") from None
     os.close(fd)
     os.unlink(probe)

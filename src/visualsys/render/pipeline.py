@@ -66,7 +66,7 @@ from .storyboard import Shot, clock, contact_sheet
 
 POSTER_SIZE = (1280, 720)
 
-#: Output kinds and the suffix of each file (``<slug><suffix>``); the metadata's ``files`` map uses these keys.
+#: Output kinds and the suffix of each file (``<slug><suffix>``); the keys of the metadata's ``files``.
 OUTPUTS = {
     "video": ".mp4",
     "srt": ".srt",
@@ -140,7 +140,8 @@ class _Follower:
 
     def install(self) -> None:
         scene = self.scene
-        play, add_frame = scene.play, scene.renderer.add_frame
+        renderer: Any = scene.renderer  # the Cairo renderer (the pipeline never uses OpenGL)
+        play, add_frame = scene.play, renderer.add_frame
 
         def followed_play(*args: Any, **kwargs: Any) -> None:
             self._before_play()
@@ -152,7 +153,7 @@ class _Follower:
             self._report_frames()
 
         scene.play = followed_play  # type: ignore[method-assign]
-        scene.renderer.add_frame = followed_add_frame  # type: ignore[method-assign]
+        renderer.add_frame = followed_add_frame
 
     def _report_frames(self) -> None:
         self.reporter.frames(int(round(self.scene.time * self.fps)))
@@ -188,8 +189,9 @@ class _Follower:
     def grab(self) -> Image.Image:
         """The scene as it stands, drawn at :data:`POSTER_SIZE`."""
         scene = self.scene
+        scene_camera: Any = scene.camera
         camera = Camera(pixel_width=POSTER_SIZE[0], pixel_height=POSTER_SIZE[1],
-                        background_color=scene.camera.background_color)
+                        background_color=scene_camera.background_color)
         camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
         return camera.get_image().convert("RGB")
 
@@ -399,7 +401,8 @@ def render_topic(
                     f"only from {YOUTUBE_MIN_CHAPTERS}")
             meta = metadata(entry, scene, q, voice, duration, frames=frames, chapters=chapters,
                             poster_time=poster_time, poster_source=follower.poster_source,
-                            narrator=narrator, files={k: p.name for k, p in targets.items() if k != "metadata"})
+                            narrator=narrator,
+                            files={k: p.name for k, p in targets.items() if k != "metadata"})
 
             staging = _Staging(targets)
             try:

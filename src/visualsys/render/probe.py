@@ -28,11 +28,11 @@ def probe(path: Path) -> MediaInfo:
     """Return stream facts of ``path`` (frames are counted by demuxing, not trusted from headers)."""
     with av.open(str(path)) as c:
         v = c.streams.video[0]
-        fps = float(v.average_rate or v.guessed_rate)
+        fps = float(v.average_rate or v.guessed_rate or 0)
         frames = sum(1 for p in c.demux(v) if p.size)
-        vdur = frames / fps
+        vdur = frames / fps if fps else 0.0
         a = c.streams.audio[0] if c.streams.audio else None
-        adur = float(a.duration * a.time_base) if a is not None and a.duration else None
+        adur = float(a.duration * a.time_base) if a is not None and a.duration and a.time_base else None
         return MediaInfo(
             v.codec_context.width, v.codec_context.height, fps, frames, vdur,
             v.codec_context.name, a.codec_context.name if a else None, adur,

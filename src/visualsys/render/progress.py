@@ -60,7 +60,7 @@ class Reporter:
         self._sent_frames = -1
 
     def begin(self, slug: str, total_frames: int, total_beats: int | None = None) -> None:
-        """A render of ``slug`` starts; ``total_frames`` is an estimate (previous render, or target length)."""
+        """A render of ``slug`` starts; ``total_frames`` is an estimate (last render, or target length)."""
         self.slug = slug
         self.sink({"event": "begin", "slug": slug, "total_frames": int(total_frames),
                    "total_beats": total_beats})
@@ -191,8 +191,8 @@ class RichBoard:
             self.progress.update(task, what=f"beat {event['beat']}{of} {self._short(event['snippet'])}")
         elif kind == "frames":
             done = int(event["done"])
-            total = self.progress.tasks[self._index(task)].total or 1
-            if done >= total:  # the estimate was short: keep the bar honest
+            bar_total = self.progress.tasks[self._index(task)].total or 1.0
+            if done >= bar_total:  # the estimate was short: keep the bar honest
                 self.progress.update(task, total=done + 1)
             self.progress.update(task, completed=done)
         elif kind == "stage":

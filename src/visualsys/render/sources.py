@@ -80,7 +80,9 @@ def source_closure(module: ModuleType) -> dict[str, Path]:
         if name in found:
             continue
         mod = sys.modules.get(name)
-        path = module_file(mod) if mod is not None else None
+        if mod is None:
+            continue
+        path = module_file(mod)
         if path is None:
             continue
         found[name] = path

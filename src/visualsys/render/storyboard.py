@@ -25,7 +25,8 @@ PAD = 14
 HEADER_H = 64
 FONT_FILES = {
     "regular": ("/usr/share/fonts/opentype/inter/Inter-Regular.otf",),
-    "bold": ("/usr/share/fonts/opentype/inter/Inter-SemiBold.otf", "/usr/share/fonts/opentype/inter/Inter-Bold.otf"),
+    "bold": ("/usr/share/fonts/opentype/inter/Inter-SemiBold.otf",
+             "/usr/share/fonts/opentype/inter/Inter-Bold.otf"),
 }
 SHEET_BG = (8, 10, 14)
 
@@ -82,10 +83,16 @@ def frames_by_index(video: Path, indices: Sequence[int]) -> list[np.ndarray]:
     return [got.get(i, final) for i in indices]
 
 
+def frame_rate(video: Path) -> float:
+    """Frames a second of the first video stream of ``video``."""
+    with av.open(str(video)) as c:
+        stream = c.streams.video[0]
+        return float(stream.average_rate or stream.guessed_rate or 0)
+
+
 def frames_at(video: Path, times: Sequence[float]) -> list[np.ndarray]:
     """Decode the frames shown at ``times`` (seconds), as RGB arrays, in one pass."""
-    with av.open(str(video)) as c:
-        rate = float(c.streams.video[0].average_rate or c.streams.video[0].guessed_rate)
+    rate = frame_rate(video)
     return frames_by_index(video, [max(0, int(t * rate + 1e-6)) for t in times])
 
 
@@ -150,8 +157,7 @@ def contact_sheet(
         raise ValueError(f"caption_lines must be > 0, got {caption_lines}")
     if not shots:
         raise ValueError("a contact sheet needs at least one shot")
-    with av.open(str(video)) as c:
-        rate = float(c.streams.video[0].average_rate or c.streams.video[0].guessed_rate)
+    rate = frame_rate(video)
     cells = [s if isinstance(s, Shot) else Shot(int(s[0] * rate + 1e-6), clock(s[0]), s[1]) for s in shots]
     frames = frames_by_index(video, [s.frame for s in cells])
     columns = min(columns, len(cells))
@@ -174,7 +180,7 @@ def contact_sheet(
         y = header + PAD + (i // columns) * (th + text_h + PAD)
         thumb = Image.fromarray(frame)
         if thumb.size != (tw, th):
-            thumb = thumb.resize((tw, th), Image.LANCZOS)
+            thumb = thumb.resize((tw, th), Image.Resampling.LANCZOS)
         sheet.paste(thumb, (x, y))
         draw.rectangle([x, y + th, x + tw - 1, y + th + text_h - 1], fill=bg)
         draw.rectangle([x, y + th, x + 3, y + th + text_h - 1], fill=accent)

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -149,20 +150,17 @@ class SourceWatcher:
         self.close()
 
 
-class Render:
+class Render(Protocol):
     """What :func:`watch_loop` needs of a running render (``subprocess.Popen`` has it)."""
 
-    def poll(self) -> int | None:  # pragma: no cover - protocol
+    def poll(self) -> int | None:
         """Exit code, or ``None`` while running."""
-        raise NotImplementedError
 
-    def terminate(self) -> None:  # pragma: no cover - protocol
+    def terminate(self) -> None:
         """Ask it to stop."""
-        raise NotImplementedError
 
-    def wait(self) -> int:  # pragma: no cover - protocol
+    def wait(self) -> int:
         """Wait for it to end; return its exit code."""
-        raise NotImplementedError
 
 
 def watch_loop(
