@@ -357,6 +357,8 @@ def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, dry_r
                 say(f"  ok      {o.name:<28} {length}  rendered in {o.seconds:.1f} s")
             else:
                 say(f"  FAILED  {o.name:<28} {o.message}")
+                if verbose:
+                    say("\n".join("          | " + line for line in o.log.rstrip().splitlines()))
 
         say(f"Rendering {label}{len(items)} topic(s), {min(jobs, len(items))} at a time "
             f"({QUALITIES[quality].label}, voice {voice}) ...")

@@ -112,6 +112,7 @@ class Outcome:
     seconds: float
     message: str = ""
     duration: float | None = None
+    log: str = ""  # the child's stderr (shown with --verbose when it failed)
 
     @property
     def ok(self) -> bool:
@@ -191,8 +192,9 @@ class Batch:
             with self._lock:
                 self._procs.pop(item.name, None)
             err.seek(0)
-            message = "" if code == 0 else _last_error(err.read())
-        return Outcome(item.name, code, time.perf_counter() - started, message, duration)
+            log = err.read()
+            message = "" if code == 0 else _last_error(log)
+        return Outcome(item.name, code, time.perf_counter() - started, message, duration, log)
 
     def stop(self) -> None:
         """Stop: start nothing new, send SIGTERM to the running children (they clean up and exit)."""

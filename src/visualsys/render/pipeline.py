@@ -125,8 +125,8 @@ class _Follower:
 
     The poster is drawn by a separate 1280x720 camera from the scene's
     mobjects at the chosen moment, so it is sharp whatever the video quality.
-    The moment is the scene's ``poster_time`` (set by ``poster_here()``) if
-    it has one; otherwise the end of the second beat (the first one after
+    The moment is the scene's ``poster_time`` (set by ``poster_here()``; the
+    last one set wins) if it has one; otherwise the end of the second beat (the first one after
     the title), or of the only beat; otherwise the last frame.
     """
 
@@ -136,6 +136,7 @@ class _Follower:
         self.poster_time = 0.0
         self.poster_source = "default"
         self._fallback: tuple[Image.Image, float] | None = None
+        self._named: float | None = None
         self._beats_seen = 0
 
     def install(self) -> None:
@@ -166,14 +167,15 @@ class _Follower:
         self._maybe_grab()
 
     def _maybe_grab(self, final: bool = False) -> None:
-        if self.poster is not None:
-            return
         scene, now = self.scene, self.scene.time
         eps = 0.5 / self.fps
         named = getattr(scene, "poster_time", None)
-        if named is not None:
-            if now + eps >= named or final:
+        if named is not None:  # the scene named a moment (the last one named wins)
+            if named != self._named and (now + eps >= named or final):
+                self._named = named
                 self.poster, self.poster_time, self.poster_source = self.grab(), now, "scene"
+            return
+        if self.poster is not None:
             return
         beats = scene.beats
         if self._fallback is None and beats and now + eps >= beats[0].end:
@@ -391,7 +393,7 @@ def render_topic(
             poster_time = min(follower.poster_time, (frames - 1) / q.fps)
 
             t1 = time.perf_counter()
-            reporter.stage(f"mixing {len(scene.beats)} beats and muxing audio")
+            reporter.stage(f"mixing the narration ({len(scene.beats)} beats) and muxing")
             track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
             words = [w for b in scene.beats for w in b.written_words()]
             cues = clip_cues(captions.build_cues(words, [b.end for b in scene.beats]), duration)
