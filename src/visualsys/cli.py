@@ -114,9 +114,9 @@ def list_topics(ctx: click.Context) -> None:
     width = max((len(s) for s in topics), default=4)
     for slug, entry in topics.items():
         click.echo(f"{slug:<{width}}  ~{entry.topic.length:>4.0f}s  {entry.topic.title}")
-    for path, exc in broken:
-        click.secho(f"error: {path.name} does not load ({_scene_location(exc, path)}): "
-                    f"{type(exc).__name__}: {exc}", fg="red", err=True)
+    for path, error in broken:
+        click.secho(f"error: {path.name} does not load ({_scene_location(error, path)}): "
+                    f"{type(error).__name__}: {error}", fg="red", err=True)
     if broken:
         sys.exit(EXIT_RENDER_FAILED)
 
