@@ -194,9 +194,22 @@ def test_blocked_row_transition_bends_around_the_middle_box():
     )
 
 
+@pytest.mark.parametrize(
+    ("machine", "width", "height"), [(BREAKER, 8, 4.5), (RAFT, 7, 3.5), (PARTICIPANT, 9, 3)]
+)
+def test_machine_fits_the_box_it_is_given(machine, width, height):
+    sm = StateMachine(*machine, width=width, height=height)
+    assert sm.width <= width + StateMachine.SLACK and sm.height <= height + StateMachine.SLACK
+
+
+def test_too_small_a_box_says_how_much_room_is_needed():
+    with pytest.raises(ValueError, match="too close"):
+        StateMachine(*BREAKER, width=6, height=3)
+
+
 def test_states_that_do_not_fit_are_refused():
     with pytest.raises(ValueError, match="too close"):
-        StateMachine(["ALPHA", "BRAVO", "CHARLIE"], [], layout="row", width=6)
+        StateMachine(["ALPHA", "BRAVO", "CHARLIE"], [], layout="row", width=5)
     with pytest.raises(ValueError, match="width x height must be at least one state box"):
         StateMachine(["ALPHA"], [], width=0.5)
     with pytest.raises(ValueError, match="positions is missing states \\['B'\\]"):
@@ -254,8 +267,8 @@ def test_invalid_fire_raises_and_changes_nothing():
 
 
 def test_machines_fire_together(quiet_scene):
-    a = StateMachine(*RAFT, width=6, height=3).to_edge(UP)
-    b = StateMachine(*RAFT, width=6, height=3).to_edge(DOWN)
+    a = StateMachine(*RAFT, width=7, height=3.4).to_edge(UP)
+    b = StateMachine(*RAFT, width=7, height=3.4).to_edge(DOWN)
     quiet_scene.add(a, b)
     quiet_scene.play(AnimationGroup(a.fire("timeout"), b.fire("timeout")))
     quiet_scene.play(a.fire("majority"), b.fire("leader found"))
@@ -300,9 +313,11 @@ def test_circuit_breaker_half_open(scene):
 
 @frames_comparison(base_scene=ExplainerScene)
 def test_raft_roles_and_2pc(scene):
-    raft = StateMachine(*RAFT, width=7, height=3, colors={"CANDIDATE": theme.YELLOW, "LEADER": theme.GREEN})
+    raft = StateMachine(
+        *RAFT, width=7.5, height=3.4, colors={"CANDIDATE": theme.YELLOW, "LEADER": theme.GREEN}
+    )
     tpc = StateMachine(
-        *PARTICIPANT, width=9, height=3.2, colors={"COMMITTED": theme.GREEN, "ABORTED": theme.RED}
+        *PARTICIPANT, width=9, height=3.0, colors={"COMMITTED": theme.GREEN, "ABORTED": theme.RED}
     )
     raft.to_edge(UP, buff=0.4)
     tpc.to_edge(DOWN, buff=0.4)

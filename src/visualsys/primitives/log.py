@@ -397,7 +397,7 @@ class Log(VGroup):
     """
 
     GAP = 0.08
-    ROW = 0.34
+    ROW = 0.32
 
     def __init__(
         self,
@@ -439,8 +439,8 @@ class Log(VGroup):
         self.window = min(window, fit)
         self._w = self._name_col + (self.window + 2) * self._pitch - self.GAP
         self._rows = consumer_rows
-        self._top = self._ch / 2 + (0.78 if self.state.segment_size else 0.4)
-        self._bottom = -self._ch / 2 - (0.45 + self.ROW * consumer_rows if consumer_rows else 0.05)
+        self._top = self._ch / 2 + (0.86 if self.state.segment_size else 0.34)
+        self._bottom = -self._ch / 2 - (0.34 + self.ROW * consumer_rows if consumer_rows else 0.05)
         self._frame = Rectangle(
             width=self._w, height=self._top - self._bottom, stroke_width=0, fill_opacity=0, stroke_opacity=0
         )
@@ -557,7 +557,7 @@ class Log(VGroup):
             color = self._consumer_color(name)
             tip_y = -self._ch / 2 - 0.05
             arrow = Arrow(
-                [x, tip_y - 0.3, 0],
+                [x, tip_y - 0.26, 0],
                 [x, tip_y, 0],
                 buff=0,
                 stroke_width=theme.STROKE,
@@ -565,7 +565,7 @@ class Log(VGroup):
                 max_tip_length_to_length_ratio=0.5,
                 tip_length=0.14,
             )
-            text.move_to([x, -self._ch / 2 - 0.55 - row * self.ROW, 0])
+            text.move_to([x, -self._ch / 2 - 0.5 - row * self.ROW, 0])
             out.update(pieces(("consumer", name), {"arrow": arrow, "label": text}))
         return out
 

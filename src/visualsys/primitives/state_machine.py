@@ -238,9 +238,8 @@ class StateMachine(VGroup):
     width, height
         The box the machine fills for a named layout: the states spread out
         and are pulled in while the arrows, loops and labels fit without
-        crowding (best effort: a box too small for the labels is overrun
-        rather than crammed; a ``ValueError`` if the states themselves do
-        not fit).
+        crowding; if they still reach more than ``SLACK`` past the box, a
+        ``ValueError`` says how much room the machine needs.
 
     Examples
     --------
@@ -258,6 +257,8 @@ class StateMachine(VGroup):
     """
 
     BOX_HEIGHT = 0.72
+    MIN_BOX_WIDTH = 1.5
+    SLACK = 0.25  # how far loops and labels may reach past the requested box
     ARC = 0.55  # radians of bend for a pair of opposite transitions
 
     def __init__(
@@ -289,10 +290,13 @@ class StateMachine(VGroup):
                 raise ValueError(f"colors names unknown state {s!r}")
             self._colors[s] = c
         texts = {s: label(s, theme.LABEL, theme.TEXT, weight="BOLD") for s in names}
-        self._bw = max(t.width for t in texts.values()) + 0.5
+        # Boxes fit their own name (at least MIN_BOX_WIDTH): short names leave room for arrows.
+        self._bws = {s: max(t.width + 0.5, self.MIN_BOX_WIDTH) for s, t in texts.items()}
+        self._bw = max(self._bws.values())
         self._bh = self.BOX_HEIGHT
         self._texts = texts
         self._label_cache: dict[str, VGroup] = {}
+        self._limits: tuple[np.ndarray, np.ndarray] | None = None  # (centre, half size) to fit in
         if positions is not None:
             missing = [s for s in names if s not in positions]
             if missing:
@@ -306,7 +310,8 @@ class StateMachine(VGroup):
                 )
             # Spread the states over the box, then pull them in (while arrows keep room
             # between the boxes) until loops and labels fit too; best effort.
-            span = np.array([width - self._bw, height - self._bh])
+            span, covered = self._fit_span(layout, width, height)
+            self._limits = (covered, np.array([width, height]) / 2)
             self._set_centres(layout_positions(len(names), layout, *span))
             self._check_spacing()
             for _ in range(12):
@@ -324,6 +329,12 @@ class StateMachine(VGroup):
                     self._set_centres(list(previous.values()))
                     break
                 span = tighter
+            whole = VGroup(*self._anchor, *self._edges.values())
+            if whole.width > width + self.SLACK or whole.height > height + self.SLACK:
+                raise ValueError(
+                    f"these states and labels need about {whole.width:.1f} x {whole.height:.1f} units, "
+                    f"got width={width}, height={height}: give the machine more room"
+                )
         self._check_spacing()
         self._body, self._transients = VGroup(), VGroup()
         self._parts = Parts(self._body, self._transients)
@@ -331,13 +342,52 @@ class StateMachine(VGroup):
         self._parts.sync(self._build())
 
     # -- layout ---------------------------------------------------------------------
+    def _fit_span(self, layout: str, width: float, height: float) -> tuple[np.ndarray, np.ndarray]:
+        """The widest spread of centres for which the boxes (and room for their loops) fit the box.
+
+        Returns the spread and the centre of what it covers (off the origin
+        when loops reserve room on one side only).
+
+        A state with a self-transition reserves room for its loop and label
+        on its :meth:`_loop_side`.
+        """
+        names = self.state.states
+        n = len(names)
+        lo_ext = np.array([[self._bws[s] / 2, self._bh / 2] for s in names])
+        hi_ext = lo_ext.copy()
+        unit = np.array(layout_positions(n, layout, width, height))
+        middle = unit.mean(axis=0)
+        for i, s in enumerate(names):
+            if (s, s) not in self.state.edges():
+                continue
+            lab = self._label("\n".join(self.state.edges()[(s, s)]), ORIGIN, UP)
+            side = self._loop_side(unit[i], middle)
+            axis = 1 if side[1] != 0 else 0
+            loop = next(p for sd, p in self._loop_candidates(s, ORIGIN) if np.allclose(sd, side))
+            reach = max(abs(loop.get_edge_center(side)[axis]) - lo_ext[i, axis], 0.0)
+            extra = reach + 0.1 + (lab.height if axis == 1 else lab.width)
+            (hi_ext if side[axis] > 0 else lo_ext)[i, axis] += extra
+
+        def bounds(span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            c = np.array(layout_positions(n, layout, *span))[:, :2]
+            return (c - lo_ext).min(axis=0), (c + hi_ext).max(axis=0)
+
+        lo, hi = np.zeros(2), np.array([width, height])
+        for _ in range(40):  # bisection, both axes at once (x depends on width only, y on height)
+            mid = (lo + hi) / 2
+            low, high = bounds(mid)
+            fits = high - low <= np.array([width, height]) + 1e-9
+            lo, hi = np.where(fits, mid, lo), np.where(fits, hi, mid)
+        low, high = bounds(lo)
+        return lo, (low + high) / 2
+
     def _set_centres(self, centres: Sequence[np.ndarray]) -> None:
         names = self.state.states
         self._centres = dict(zip(names, centres, strict=True))
         self._anchor = VGroup(
             *[
-                Rectangle(width=self._bw, height=self._bh, stroke_width=0, fill_opacity=0).move_to(c)
-                for c in centres
+                Rectangle(width=self._bws[s], height=self._bh, stroke_width=0, fill_opacity=0).move_to(c)
+                for s, c in zip(names, centres, strict=True)
             ]
         )
         self._edges = self._build_edges()
@@ -348,7 +398,7 @@ class StateMachine(VGroup):
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 d = np.abs(centres[a] - centres[b])
-                if d[0] < self._bw + gap and d[1] < self._bh + gap:
+                if d[0] < (self._bws[a] + self._bws[b]) / 2 + gap and d[1] < self._bh + gap:
                     return a, b
         return None
 
@@ -369,13 +419,13 @@ class StateMachine(VGroup):
         if pair is not None:
             raise ValueError(
                 f"states {pair[0]!r} and {pair[1]!r} are too close "
-                f"(boxes are {self._bw:.1f} x {self._bh:.1f}): "
+                f"(the widest box is {self._bw:.1f} x {self._bh:.1f}): "
                 "give more width/height or other positions"
             )
 
     def _k(self) -> float:
         """How much the machine has been scaled since it was built."""
-        return self._anchor[0].width / self._bw
+        return self._anchor[0].width / self._bws[self.state.states[0]]
 
     def _centre(self, state: str) -> np.ndarray:
         return self._anchor[self.state.states.index(state)].get_center()
@@ -405,39 +455,59 @@ class StateMachine(VGroup):
 
     def _arrow(self, src: str, dst: str, bend: float) -> VMobject:
         a, b = self._centre(src), self._centre(dst)
-        hw, hh = self._bw / 2, self._bh / 2
+        hh = self._bh / 2
         chord = b - a
-        start = _box_exit(a, _rotate(chord, -bend / 2), hw, hh, 0.06)
-        end = _box_exit(b, _rotate(-chord, bend / 2), hw, hh, 0.06)
+        start = _box_exit(a, _rotate(chord, -bend / 2), self._bws[src] / 2, hh, 0.06)
+        end = _box_exit(b, _rotate(-chord, bend / 2), self._bws[dst] / 2, hh, 0.06)
         path = ArcBetweenPoints(start, end, angle=bend) if abs(bend) > 1e-6 else Line(start, end)
         path.set_stroke(theme.MUTED, theme.STROKE_THIN)
         path.add_tip(tip_shape=ArrowTriangleFilledTip, tip_length=0.18, tip_width=0.16)
         path.get_tip().set_fill(theme.MUTED, 1).set_stroke(width=0)
         return path
 
-    def _loop(self, state: str) -> VMobject:
-        c = self._centre(state)
-        out = self._outward(c)
-        hw, hh = self._bw / 2, self._bh / 2
-        if abs(out[1]) * hw >= abs(out[0]) * hh:  # leave through the top or bottom
-            side = UP if out[1] >= 0 else DOWN
-            p1 = c + side * hh + np.array([-0.3, 0, 0]) + side * 0.04
-            p2 = c + side * hh + np.array([0.3, 0, 0]) + side * 0.04
-        else:
-            side = np.array([1.0 if out[0] >= 0 else -1.0, 0, 0])
-            p1 = c + side * hw + np.array([0, 0.2, 0]) + side * 0.04
-            p2 = c + side * hw + np.array([0, -0.2, 0]) + side * 0.04
-        best = None
-        for angle in (1.5 * math.pi, -1.5 * math.pi):
-            arc = ArcBetweenPoints(p1, p2, angle=angle)
-            reach = np.dot(arc.point_from_proportion(0.5) - c, side)
-            if best is None or reach > best[0]:
-                best = (reach, arc)
-        path = best[1]
-        path.set_stroke(theme.MUTED, theme.STROKE_THIN)
-        path.add_tip(tip_shape=ArrowTriangleFilledTip, tip_length=0.16, tip_width=0.14)
-        path.get_tip().set_fill(theme.MUTED, 1).set_stroke(width=0)
-        return path
+    def _loop_candidates(
+        self, state: str, centre: np.ndarray | None = None
+    ) -> list[tuple[np.ndarray, VMobject]]:
+        """A loop on each side of ``state``'s box (centred at ``centre``): ``(side, path)``."""
+        c = self._centre(state) if centre is None else centre
+        hw, hh = self._bws[state] / 2, self._bh / 2
+        out = []
+        for side in (UP, DOWN, np.array([1.0, 0, 0]), np.array([-1.0, 0, 0])):
+            along = np.array([-side[1], side[0], 0.0])  # along the side of the box
+            reach, offset = (hh, 0.3) if side[0] == 0 else (hw, 0.2)
+            p1 = c + side * (reach + 0.04) - along * offset
+            p2 = c + side * (reach + 0.04) + along * offset
+            arcs = [ArcBetweenPoints(p1, p2, angle=a) for a in (1.5 * math.pi, -1.5 * math.pi)]
+            path = max(arcs, key=lambda arc: float(np.dot(arc.point_from_proportion(0.5) - c, side)))
+            path.set_stroke(theme.MUTED, theme.STROKE_THIN)
+            path.add_tip(tip_shape=ArrowTriangleFilledTip, tip_length=0.16, tip_width=0.14)
+            path.get_tip().set_fill(theme.MUTED, 1).set_stroke(width=0)
+            out.append((side, path))
+        return out
+
+    @staticmethod
+    def _loop_side(centre: np.ndarray, middle: np.ndarray) -> np.ndarray:
+        """Where a state's self-loop goes: away from the middle of the layout, above or below if possible."""
+        out = centre - middle
+        if abs(out[1]) > 0.2:
+            return UP if out[1] > 0 else DOWN
+        if abs(out[0]) > 0.2:
+            return np.array([1.0 if out[0] > 0 else -1.0, 0.0, 0.0])
+        return UP
+
+    def _loop(self, state: str) -> tuple[np.ndarray, VMobject]:
+        """The loop of ``state``, on its :meth:`_loop_side`."""
+        middle = np.mean([self._centre(s) for s in self.state.states], axis=0)
+        side = self._loop_side(self._centre(state), middle)
+        return next((sd, path) for sd, path in self._loop_candidates(state) if np.allclose(sd, side))
+
+    def _outside(self, lo: np.ndarray, hi: np.ndarray) -> float:
+        """How far a box from ``lo`` to ``hi`` reaches past the requested size (0 without one)."""
+        if self._limits is None:
+            return 0.0
+        centre, half = self._limits
+        over = np.maximum(hi - (centre + half), 0) + np.maximum((centre - half) - lo, 0)
+        return float(over.sum())
 
     @staticmethod
     def _overlap(c: np.ndarray, w: float, h: float, boxes: np.ndarray, margin: float) -> float:
@@ -452,7 +522,14 @@ class StateMachine(VGroup):
         return float(np.sum(np.clip(dx, 0, None) * np.clip(dy, 0, None)))
 
     def _place_label(
-        self, text: str, polyline: np.ndarray, side: np.ndarray, taken: list[Mobject], lines: np.ndarray
+        self,
+        text: str,
+        polyline: np.ndarray,
+        side: np.ndarray,
+        taken: list[Mobject],
+        lines: np.ndarray,
+        flips: tuple[float, ...] = (1.0, -1.0),
+        straight_out: bool = False,
     ) -> VGroup:
         """Put ``text`` beside a path (sampled as ``polyline``) on ``side`` where it covers the least.
 
@@ -467,7 +544,7 @@ class StateMachine(VGroup):
         last = len(polyline) - 1
         best: tuple[float, np.ndarray] | None = None
         for extra in (0.0, 0.2, 0.45, 0.7):
-            for flip in (1.0, -1.0):
+            for flip in flips:
                 for p in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
                     i = round(p * last)
                     at = polyline[i]
@@ -476,6 +553,9 @@ class StateMachine(VGroup):
                     if np.dot(n, side) < 0:
                         n = -n
                     n = n / np.linalg.norm(n) * flip
+                    if straight_out:  # a loop: the label sits straight beyond its far point
+                        at = polyline[int(np.argmax(polyline @ side))]
+                        n = side / np.linalg.norm(side)
                     reach = abs(n[0]) * w / 2 + abs(n[1]) * h / 2
                     c = at + n * (reach + 0.04 + extra)
                     cost = (
@@ -487,6 +567,7 @@ class StateMachine(VGroup):
                         np.abs(lines[:, 1] - c[1]) < h / 2 + 0.03
                     )
                     cost += 0.05 * float(np.count_nonzero(inside))
+                    cost += self._outside(c[:2] - [w / 2, h / 2], c[:2] + [w / 2, h / 2]) * 10
                     cost += extra * 0.4 + abs(p - 0.5) * 0.3 + (0.25 if flip < 0 else 0.0)
                     if best is None or cost < best[0] - 1e-9:
                         best = (cost, c)
@@ -499,31 +580,43 @@ class StateMachine(VGroup):
         paths: dict[tuple[str, str], tuple[VMobject, np.ndarray]] = {}
         for src, dst in edges:
             if src == dst:
-                path = self._loop(src)
-                side = path.point_from_proportion(0.5) - self._centre(src)
+                continue
+            a, b = self._centre(src), self._centre(dst)
+            blocked = any(
+                _segment_hits_box(a, b, self._centre(s), self._bws[s] / 2, self._bh / 2)
+                for s in self.state.states
+                if s not in (src, dst)
+            )
+            both = (dst, src) in edges
+            bend = self.ARC if both else (0.9 if blocked else 0.0)
+            right = np.array([(b - a)[1], -(b - a)[0], 0.0])  # right of travel
+            if blocked and not both and np.dot(right, self._outward((a + b) / 2)) < 0:
+                bend = -bend  # bend away from the layout's middle
+            path = self._arrow(src, dst, bend)
+            if abs(bend) > 1e-6:
+                side = right if bend > 0 else -right
             else:
-                a, b = self._centre(src), self._centre(dst)
-                blocked = any(
-                    _segment_hits_box(a, b, self._centre(s), self._bw / 2, self._bh / 2)
-                    for s in self.state.states
-                    if s not in (src, dst)
-                )
-                both = (dst, src) in edges
-                bend = self.ARC if both else (0.9 if blocked else 0.0)
-                right = np.array([(b - a)[1], -(b - a)[0], 0.0])  # right of travel
-                if blocked and not both and np.dot(right, self._outward((a + b) / 2)) < 0:
-                    bend = -bend  # bend away from the layout's middle
-                path = self._arrow(src, dst, bend)
-                if abs(bend) > 1e-6:
-                    side = right if bend > 0 else -right
-                else:
-                    side = right if np.dot(right, self._outward((a + b) / 2)) >= 0 else -right
+                side = right if np.dot(right, self._outward((a + b) / 2)) >= 0 else -right
             paths[(src, dst)] = (path, side)
+        for src, dst in edges:
+            if src == dst:
+                side, path = self._loop(src)
+                paths[(src, dst)] = (path, side)
+        paths = {key: paths[key] for key in edges}  # definition order
         polylines = {key: _polyline(path) for key, (path, _) in paths.items()}
         samples = np.concatenate(list(polylines.values())) if polylines else np.zeros((0, 3))
         taken: list[Mobject] = []
         for key, (path, side) in paths.items():
-            lab = self._place_label("\n".join(edges[key]), polylines[key], side, taken, samples)
+            flips = (1.0,) if key[0] == key[1] else (1.0, -1.0)  # a loop's label stays outside it
+            lab = self._place_label(
+                "\n".join(edges[key]),
+                polylines[key],
+                side,
+                taken,
+                samples,
+                flips,
+                straight_out=key[0] == key[1],
+            )
             taken.append(lab)
             out[key] = VGroup(path, lab)
         return out
@@ -536,7 +629,7 @@ class StateMachine(VGroup):
             on = s == self.state.current
             color = self._colors[s]
             box = RoundedRectangle(
-                width=self._bw,
+                width=self._bws[s],
                 height=self._bh,
                 corner_radius=theme.CORNER * 1.5,
                 fill_color=theme.SURFACE_HI if on else theme.SURFACE,
@@ -549,7 +642,7 @@ class StateMachine(VGroup):
             parts.update(pieces(("state", s), {"box": box, "text": text}))
         c = self._centre(self.state.current)
         glow = RoundedRectangle(
-            width=self._bw + 0.2,
+            width=self._bws[self.state.current] + 0.2,
             height=self._bh + 0.2,
             corner_radius=theme.CORNER * 2.2,
             stroke_color=self._colors[self.state.current],
