@@ -256,7 +256,7 @@ class Morph(Transform):
 
     def prepare(self) -> None:
         """Give the part its old look (done again at ``begin``)."""
-        self.mobject.become(self.before)
+        self.mobject.become(self.before)  # type: ignore[arg-type]  # Cairo mobjects, not OpenGL
 
     def begin(self) -> None:  # noqa: D102
         self.prepare()
@@ -339,12 +339,12 @@ class Changes:
         return [*self.leaving.items(), *self.changed.items(), *self.entering.items()]
 
 
-Pieces = dict[tuple[object, str], Mobject]
+Pieces = dict[tuple[object, str], VMobject]
 
 
-def pieces(group_key: object, mob: Mobject | Mapping[str, Mobject]) -> Pieces:
+def pieces(group_key: object, mob: VMobject | Mapping[str, VMobject]) -> Pieces:
     """Key a group's pieces: ``{(group_key, name): mobject}`` (a lone mobject is piece ``""``)."""
-    if isinstance(mob, Mobject):
+    if isinstance(mob, VMobject):
         return {(group_key, ""): mob}
     return {(group_key, name): m for name, m in mob.items()}
 
@@ -380,11 +380,11 @@ class Parts:
             raise KeyError(group_key)
         return found
 
-    def piece(self, group_key: object, name: str = "") -> Mobject:
+    def piece(self, group_key: object, name: str = "") -> VMobject:
         """One live piece."""
         return self.mobs[(group_key, name)]
 
-    def _leave(self, old: Mobject, exit_shift: np.ndarray, exit_scale: float) -> Animation:
+    def _leave(self, old: VMobject, exit_shift: np.ndarray, exit_scale: float) -> Animation:
         before = old.copy()
         old.scale(exit_scale).shift(exit_shift).set_opacity(0)
         self.transients.add(old)
@@ -431,7 +431,9 @@ class Parts:
 
         return drop
 
-    def transient(self, mob: Mobject, update: Callable[[Mobject, float], object], **kwargs: Any) -> Animation:
+    def transient(
+        self, mob: VMobject, update: Callable[[Mobject, float], object], **kwargs: Any
+    ) -> Animation:
         """A short-lived mobject (a travelling value, a dot): hidden until played, dropped after.
 
         ``update(mob, alpha)`` places and styles it; it should leave the
@@ -465,7 +467,7 @@ def together(anims: Iterable[Animation | None], lag_ratio: float = 0.0) -> Anima
 
 
 def group(
-    owner: Mobject, *phases: Animation | Sequence[Animation | None] | None, lag_ratio: float = 0.0
+    owner: VGroup, *phases: Animation | Sequence[Animation | None] | None, lag_ratio: float = 0.0
 ) -> Animation:
     """Phases (each an animation or a list played together) played in order, on ``owner``.
 
@@ -594,7 +596,7 @@ class CallStack(VGroup):
     def _scale(self) -> float:
         return self._frame.width / self._w
 
-    def _place(self, mob: Mobject) -> Mobject:
+    def _place(self, mob: VMobject) -> VMobject:
         """Move a mobject built in local coordinates (frame centre at the origin) into place."""
         return mob.scale(self._scale(), about_point=ORIGIN).shift(self._frame.get_center())
 
@@ -602,7 +604,7 @@ class CallStack(VGroup):
         return self._floor_y + 0.12 + self.CARD_HEIGHT / 2 + i * (self.CARD_HEIGHT + self.GAP)
 
     # -- building -----------------------------------------------------------------
-    def _card(self, frame: Frame, y: float, active: bool) -> dict[str, Mobject]:
+    def _card(self, frame: Frame, y: float, active: bool) -> dict[str, VMobject]:
         w, h = self._w, self.CARD_HEIGHT
         stroke = theme.RED if self.state.overflowed else (theme.BLUE if active else theme.OUTLINE)
         box = RoundedRectangle(
@@ -614,8 +616,8 @@ class CallStack(VGroup):
             stroke_color=stroke,
             stroke_width=theme.STROKE if active else theme.STROKE_THIN,
         )
-        box.move_to([0, y, 0])
-        card: dict[str, Mobject] = {"box": box}
+        box.move_to(np.array([0, y, 0]))
+        card: dict[str, VMobject] = {"box": box}
         inner = w - 0.36
         right = None
         if frame.received is not NO_VALUE:
@@ -625,7 +627,9 @@ class CallStack(VGroup):
                 theme.GREEN,
                 mono=True,
             )
-            right.move_to([w / 2 - 0.18 - right.width / 2, y + h / 4 - 0.02 if frame.locals else y, 0])
+            right.move_to(
+                np.array([w / 2 - 0.18 - right.width / 2, y + h / 4 - 0.02 if frame.locals else y, 0])
+            )
         room = inner - (right.width + 0.2 if right is not None else 0.0)
         header = label(
             fit_text(frame.signature(), int(room / char_width(theme.LABEL))),
@@ -635,7 +639,7 @@ class CallStack(VGroup):
         )
         text = frame.locals_text()
         row = y + h / 4 - 0.02 if text else y
-        header.move_to([-w / 2 + 0.18 + header.width / 2, row, 0])
+        header.move_to(np.array([-w / 2 + 0.18 + header.width / 2, row, 0]))
         card["header"] = header
         if right is not None:
             card["returned"] = right
@@ -643,11 +647,11 @@ class CallStack(VGroup):
             loc = label(
                 fit_text(text, int(inner / char_width(theme.SMALL))), theme.SMALL, theme.MUTED, mono=True
             )
-            loc.move_to([-w / 2 + 0.18 + loc.width / 2, y - h / 4 + 0.02, 0])
+            loc.move_to(np.array([-w / 2 + 0.18 + loc.width / 2, y - h / 4 + 0.02, 0]))
             card["locals"] = loc
         return card
 
-    def _more(self, hidden: int, y: float) -> dict[str, Mobject]:
+    def _more(self, hidden: int, y: float) -> dict[str, VMobject]:
         box = DashedVMobject(
             RoundedRectangle(
                 width=self._w,
@@ -659,7 +663,7 @@ class CallStack(VGroup):
             num_dashes=40,
         )
         text = label(f"… {hidden} more frame{'s' if hidden != 1 else ''}", theme.SMALL, theme.MUTED)
-        return {"box": box.move_to([0, y, 0]), "text": text.move_to([0, y, 0])}
+        return {"box": box.move_to(np.array([0, y, 0])), "text": text.move_to(np.array([0, y, 0]))}
 
     def _banner(self, slot: int) -> VGroup:
         """The overflow banner, two slots tall, in slots ``slot`` and ``slot + 1``."""
@@ -690,19 +694,19 @@ class CallStack(VGroup):
         )
         text.move_to(tint).align_to(tint, LEFT).shift(0.2 * RIGHT)
         banner = VGroup(back, tint, text)
-        return banner.move_to([0, (self._slot_y(slot) + self._slot_y(slot + 1)) / 2, 0])
+        return banner.move_to(np.array([0, (self._slot_y(slot) + self._slot_y(slot + 1)) / 2, 0]))
 
     def _build(self) -> Pieces:
         parts: Pieces = {}
         if self._title:
             floor = Line(
-                [-self._w / 2, self._floor_y, 0],
-                [self._w / 2, self._floor_y, 0],
+                np.array([-self._w / 2, self._floor_y, 0]),
+                np.array([self._w / 2, self._floor_y, 0]),
                 stroke_color=theme.OUTLINE,
                 stroke_width=theme.STROKE_THIN,
             )
             title = label(self._title, theme.SMALL, theme.MUTED)
-            title.move_to([0, -self._h / 2 + title.height / 2, 0])
+            title.move_to(np.array([0, -self._h / 2 + title.height / 2, 0]))
             parts.update(pieces("floor", VGroup(floor, title)))
         frames = self.state.frames
         # when overflowed, the banner takes two slots above the frames

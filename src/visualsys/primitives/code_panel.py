@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -231,7 +232,9 @@ class CodePanel(VGroup):
         # Line centres come from the line numbers: every line has one, even a blank line.
         self._anchors = VGroup(
             *[
-                Rectangle(width=0.01, height=0.01, stroke_width=0, fill_opacity=0).move_to([0, n.get_y(), 0])
+                Rectangle(width=0.01, height=0.01, stroke_width=0, fill_opacity=0).move_to(
+                    np.array([0, n.get_y(), 0])
+                )
                 for n in numbers
             ]
         )
@@ -277,8 +280,8 @@ class CodePanel(VGroup):
         if header is not None:
             rule_y = (header.get_bottom()[1] + self.code.get_top()[1]) / 2
             self.rule = Line(
-                [self.panel.get_left()[0], rule_y, 0],
-                [self.panel.get_right()[0], rule_y, 0],
+                np.array([self.panel.get_left()[0], rule_y, 0]),
+                np.array([self.panel.get_right()[0], rule_y, 0]),
                 stroke_color=theme.OUTLINE,
                 stroke_width=theme.STROKE_THIN,
             )
@@ -312,9 +315,9 @@ class CodePanel(VGroup):
         bar = Rectangle(
             width=right - left - 0.04, height=h, fill_color=color, fill_opacity=0.18, stroke_width=0
         )
-        bar.move_to([(left + right) / 2, y, 0])
+        bar.move_to(np.array([(left + right) / 2, y, 0]))
         mark = Rectangle(width=0.07, height=h, fill_color=color, fill_opacity=1, stroke_width=0)
-        mark.move_to([left + 0.06, y, 0])
+        mark.move_to(np.array([left + 0.06, y, 0]))
         return VGroup(bar, mark)
 
     def _build(self) -> Pieces:

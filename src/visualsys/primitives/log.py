@@ -34,6 +34,7 @@ from manim import (
     Rectangle,
     RoundedRectangle,
     VGroup,
+    VMobject,
 )
 
 from .. import theme
@@ -424,7 +425,7 @@ class Log(VGroup):
             raise ValueError(f"consumer_rows must be >= 0, got {consumer_rows}")
         super().__init__(**kwargs)
         self.state = state if state is not None else LogState(segment_size, needs_fsync, read_committed)
-        self.name = name
+        self.title = name
         self._cw, self._ch = float(cell_width), float(cell_height)
         self._pitch = self._cw + self.GAP
         name_w = label(name, theme.LABEL).width if name else 0.0
@@ -455,7 +456,7 @@ class Log(VGroup):
     def _scale(self) -> float:
         return self._frame.width / self._w
 
-    def _place(self, mob: Mobject) -> Mobject:
+    def _place(self, mob: VMobject) -> VMobject:
         local_center = np.array([0.0, (self._top + self._bottom) / 2, 0.0])
         k = self._scale()
         return mob.shift(-local_center).scale(k, about_point=ORIGIN).shift(self._frame.get_center())
@@ -493,7 +494,7 @@ class Log(VGroup):
             bottom = (fmt_value(r.value) if not isinstance(r.value, str) else r.value, theme.TEXT)
         return [line for line in (top, bottom) if line is not None]
 
-    def _cell(self, r: Record, x: float) -> dict[str, Mobject]:
+    def _cell(self, r: Record, x: float) -> dict[str, VMobject]:
         committed = self.state.is_committed(r.offset)
         synced = self.state.is_synced(r.offset)
         box = RoundedRectangle(
@@ -505,17 +506,17 @@ class Log(VGroup):
             stroke_color=theme.GREEN if committed else (theme.OUTLINE if synced else theme.YELLOW),
             stroke_width=theme.STROKE_THIN,
         )
-        box.move_to([x, 0, 0])
-        parts: dict[str, Mobject] = {"box": DashedVMobject(box, num_dashes=16) if not synced else box}
+        box.move_to(np.array([x, 0, 0]))
+        parts: dict[str, VMobject] = {"box": DashedVMobject(box, num_dashes=16) if not synced else box}
         max_chars = max(1, int((self._cw - 0.1) / char_width(theme.SMALL)))
         lines = [label(fit_text(s, max_chars), theme.SMALL, c, mono=True) for s, c in self._cell_lines(r)]
         if lines:
-            parts["text"] = VGroup(*lines).arrange(DOWN, buff=0.07).move_to([x, 0, 0])
+            parts["text"] = VGroup(*lines).arrange(DOWN, buff=0.07).move_to(np.array([x, 0, 0]))
         number = label(str(r.offset), theme.SMALL, theme.MUTED, mono=True)
-        parts["offset"] = number.move_to([x, self._ch / 2 + 0.2, 0])
+        parts["offset"] = number.move_to(np.array([x, self._ch / 2 + 0.2, 0]))
         return parts
 
-    def _end_slot(self, x: float) -> dict[str, Mobject]:
+    def _end_slot(self, x: float) -> dict[str, VMobject]:
         box = DashedVMobject(
             RoundedRectangle(
                 width=self._cw,
@@ -525,9 +526,9 @@ class Log(VGroup):
                 stroke_width=theme.STROKE_THIN,
             ),
             num_dashes=16,
-        ).move_to([x, 0, 0])
+        ).move_to(np.array([x, 0, 0]))
         number = label(str(self.state.next_offset), theme.SMALL, theme.MUTED, mono=True)
-        number.move_to([x, self._ch / 2 + 0.2, 0])
+        number.move_to(np.array([x, self._ch / 2 + 0.2, 0]))
         return {"box": box, "offset": number}
 
     def _slot_of(self, offset: int, shown: list[Record], hidden: int) -> int:
@@ -565,7 +566,7 @@ class Log(VGroup):
                 max_tip_length_to_length_ratio=0.5,
                 tip_length=0.14,
             )
-            text.move_to([x, -self._ch / 2 - 0.5 - row * self.ROW, 0])
+            text.move_to(np.array([x, -self._ch / 2 - 0.5 - row * self.ROW, 0]))
             out.update(pieces(("consumer", name), {"arrow": arrow, "label": text}))
         return out
 
@@ -582,10 +583,20 @@ class Log(VGroup):
             left = self._slot_x(slots[0]) - self._cw / 2 + 0.03
             right = self._slot_x(slots[-1]) + self._cw / 2 - 0.03
             color = theme.BLUE if base == active else theme.OUTLINE
-            line = Line([left, y, 0], [right, y, 0], stroke_color=color, stroke_width=theme.STROKE_THIN)
+            line = Line(
+                np.array([left, y, 0]),
+                np.array([right, y, 0]),
+                stroke_color=color,
+                stroke_width=theme.STROKE_THIN,
+            )
             ticks = VGroup(
                 *[
-                    Line([x, y, 0], [x, y - 0.08, 0], stroke_color=color, stroke_width=theme.STROKE_THIN)
+                    Line(
+                        np.array([x, y, 0]),
+                        np.array([x, y - 0.08, 0]),
+                        stroke_color=color,
+                        stroke_width=theme.STROKE_THIN,
+                    )
                     for x in (left, right)
                 ]
             )
@@ -600,22 +611,24 @@ class Log(VGroup):
                 )
             if text.width > right - left + self.GAP:
                 text = label(str(k), theme.SMALL, theme.MUTED)
-            text.move_to([(left + right) / 2, y + 0.04 + text.height / 2 + 0.04, 0])
+            text.move_to(np.array([(left + right) / 2, y + 0.04 + text.height / 2 + 0.04, 0]))
             out.update(pieces(("segment", base), {"line": VGroup(line, ticks), "label": text}))
         return out
 
     def _build(self) -> Pieces:
         parts: Pieces = {}
-        if self.name:
-            name = label(self.name, theme.LABEL, theme.TEXT)
-            name.move_to([-self._w / 2 + name.width / 2, 0, 0])
+        if self.title:
+            name = label(self.title, theme.LABEL, theme.TEXT)
+            name.move_to(np.array([-self._w / 2 + name.width / 2, 0, 0]))
             parts.update(pieces("name", name))
         hidden, shown = window(self.state.records, self.window)
         if hidden:
             dots = label("…", theme.LABEL, theme.MUTED)
             count = label(f"+{hidden}", theme.SMALL, theme.MUTED, mono=True)
-            count.move_to([self._slot_x(0), self._ch / 2 + 0.2, 0])
-            parts.update(pieces("ellipsis", {"dots": dots.move_to([self._slot_x(0), 0, 0]), "count": count}))
+            count.move_to(np.array([self._slot_x(0), self._ch / 2 + 0.2, 0]))
+            parts.update(
+                pieces("ellipsis", {"dots": dots.move_to(np.array([self._slot_x(0), 0, 0])), "count": count})
+            )
         for k, r in enumerate(shown):
             parts.update(pieces(("record", r.offset), self._cell(r, self._slot_x(k + 1))))
         parts.update(pieces("end", self._end_slot(self._slot_x(len(shown) + 1))))

@@ -471,7 +471,7 @@ class StateMachine(VGroup):
         """A loop on each side of ``state``'s box (centred at ``centre``): ``(side, path)``."""
         c = self._centre(state) if centre is None else centre
         hw, hh = self._bws[state] / 2, self._bh / 2
-        out = []
+        out: list[tuple[np.ndarray, VMobject]] = []
         for side in (UP, DOWN, np.array([1.0, 0, 0]), np.array([-1.0, 0, 0])):
             along = np.array([-side[1], side[0], 0.0])  # along the side of the box
             reach, offset = (hh, 0.3) if side[0] == 0 else (hw, 0.2)
