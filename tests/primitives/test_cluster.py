@@ -455,6 +455,16 @@ def _overlaps(a, b) -> bool:
             and abs(a.get_y() - b.get_y()) < (a.height + b.height) / 2)
 
 
+def test_a_down_node_is_dimmed_but_stays_readable(quiet_scene):
+    c = Cluster(["A", "B"], values={"A": "term 3"})
+    quiet_scene.add(c)
+    quiet_scene.play(c.crash("A"))
+    name, status, readout = c.node_mobject("A")[-1]
+    assert status.text == "down" and status.get_fill_color() == theme.RED
+    for text in (name, readout):  # muted colour at full opacity, not faded text (contrast stays >= 4.5:1)
+        assert text.get_fill_color() == theme.MUTED and text.get_fill_opacity() == pytest.approx(1.0)
+
+
 def test_a_visible_tag_never_slides_under_a_card():
     # a tag beneath a card would have its text hidden: it leaves and arrives beside the cards
     c = Cluster(["A", "B", "C"], layout="row", width=10, height=1.5, values={"A": "x=1"})
