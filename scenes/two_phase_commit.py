@@ -15,8 +15,7 @@ from manim import (
 )
 
 from visualsys import ExplainerScene, Topic, theme
-from visualsys.primitives import Cluster, TitleCard, label
-from visualsys.primitives.state_machine import StateMachine
+from visualsys.primitives import Cluster, StateMachine, TitleCard, label
 
 TOPIC = Topic(
     slug="two-phase-commit",
