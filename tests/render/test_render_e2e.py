@@ -162,3 +162,15 @@ def test_render_py_renders_the_default_topic(tmp_path):
     assert {p.suffix for p in tmp_path.iterdir()} >= {".mp4", ".srt", ".vtt", ".json"}
     meta, _ = assert_outputs_agree(tmp_path, "consistent-hashing")
     assert len(meta["chapters"]) >= 3  # enough for YouTube to show them
+
+
+def test_a_scene_without_narration_still_gets_every_output(tmp_path):
+    result = render(str(FIXTURES / "no_narration_topic.py"), "--quality", "preview", "--out", str(tmp_path),
+                    "--voice", "silent", "--cache", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {f"no-narration{s}" for s in (".mp4", ".srt", ".vtt", ".chapters.txt", ".poster.png",
+                                         ".storyboard.png", ".json")} <= names
+    meta = json.loads((tmp_path / "no-narration.json").read_text())
+    assert meta["beats"] == [] and probe(tmp_path / "no-narration.mp4").frames == meta["frames"] == 15
+    assert (tmp_path / "no-narration.chapters.txt").read_text() == "0:00 Intro\n"

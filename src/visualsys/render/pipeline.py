@@ -298,6 +298,8 @@ def storyboard_shots(scene: ExplainerScene, fps: int, frames: int) -> list[Shot]
         last = min(frames - 1, max(int(round(b.start * fps)), int(np.ceil(b.end * fps - 1e-6)) - 1))
         heading = f"{b.index + 1}  ·  {clock(b.start)}–{clock(b.end)}  ·  {b.section}"
         shots.append(Shot(last, heading, b.script.written_text))
+    if not shots:  # a scene without narration: its last frame
+        shots.append(Shot(max(0, frames - 1), clock(frames / fps), "(no narration)"))
     return shots
 
 
