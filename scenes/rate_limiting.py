@@ -129,10 +129,10 @@ class RateLimiting(ExplainerScene):
             self.play(Indicate(bucket.bucket, color=theme.YELLOW),
                       run_time=beat.time_until_bookmark("window"))
             self.play(window.mark_span(*span), run_time=beat.get_remaining_duration())
-        self.play(FadeOut(VGroup(bucket, left, window, right)))
 
         # -- fixed windows and the boundary -----------------------------------------------------------
         self.chapter("The boundary burst")
+        self.play(FadeOut(VGroup(bucket, left, window, right)))
         fixed = SlidingWindow(SlidingWindowState(LIMIT, WINDOW, mode="fixed"), span=2 * WINDOW)
         log = SlidingWindow(SlidingWindowState(LIMIT, WINDOW), span=2 * WINDOW)
         fixed.move_to([LEFT_X, 0, 0])
@@ -167,7 +167,7 @@ class RateLimiting(ExplainerScene):
         self.chapter("When each wins")
         rows = [("Token bucket", "2 numbers per client", "short bursts pass"),
                 ("Sliding log", "1 timestamp per request", "exact: never over the limit"),
-                ("Sliding counter", "2 counts per client", "a close estimate")]
+                ("Sliding counter", "2 counts per client", "nearly exact: the common choice")]
         table = VGroup(*(VGroup(label(name, theme.BODY, theme.BLUE, weight="BOLD"),
                                 VGroup(label(cost, theme.BODY, theme.TEXT),
                                        label(gist, theme.BODY, theme.MUTED)).arrange(DOWN, aligned_edge=LEFT,
