@@ -190,3 +190,27 @@ def test_list_shows_the_good_topics_and_names_a_broken_module():
     # and a broken module does not stop another topic being found or suggested
     result = run("--scenes", str(FIXTURES / "catalog"), "alpah")
     assert result.exit_code == 2 and "Did you mean: alpha?" in result.output
+
+
+def test_bad_lexicon_is_a_usage_error(tmp_path):
+    bad = tmp_path / "lexicon.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = run("consistent-hashing", "--lexicon", str(bad), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "lexicon.json" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_recorded_voice_without_recordings_names_the_folder(tmp_path):
+    result = run("consistent-hashing", "--voice", "recorded", "--recordings", str(tmp_path / "none"),
+                 "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert str(tmp_path / "none") in result.output
+
+
+def test_recording_sheet_lists_every_beat_with_its_file():
+    result = run("recording-sheet", "consistent-hashing")
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.strip().endswith(".wav")]
+    assert len(lines) >= 10
+    assert "Consistent hashing: how a cluster" in result.output

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import click
 
-from .narration.cache import Narrator
+from .narration import PROJECT_LEXICON, RECORDINGS, make_narrator
+from .narration.lexicon import LexiconError
 from .narration.markup import MarkupError
-from .narration.voices import VOICES, VoiceUnavailable, get_service
+from .narration.voices import VOICES, VoiceUnavailable
 from .render import interrupts
 from .render.presets import DEFAULT_QUALITY, QUALITIES
 from .render.progress import Reporter
@@ -139,6 +140,14 @@ _cache_option = click.option("--cache", "cache_dir", type=click.Path(path_type=P
                              default=PROJECT_ROOT / ".cache", show_default=".cache/",
                              help="Where synthesised speech and Manim's working files are kept.")
 _verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show full tracebacks.")
+_lexicon_option = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path, dir_okay=False),
+                               default=PROJECT_LEXICON, show_default="assets/lexicon.json",
+                               help="Pronunciation lexicon (written term -> spoken form).")
+_recordings_option = click.option("--recordings", type=click.Path(path_type=Path, file_okay=False),
+                                  default=RECORDINGS, show_default="voiceover/",
+                                  help="WAV files for --voice recorded (see README, Narration).")
+_captions_option = click.option("--captions", type=click.Choice(["sidecar", "burn"]), default="sidecar",
+                                show_default=True, help="burn = also draw the captions into the picture.")
 
 
 def _load(topic: str, scenes_dir: Path, verbose: bool) -> TopicEntry:
@@ -176,22 +185,27 @@ def _write_sources(target: Path | None, topic: str, scenes_dir: Path) -> None:
 @_voice_option
 @_cache_option
 @_verbose_option
+@_lexicon_option
+@_recordings_option
+@_captions_option
 @click.option("-w", "--watch", is_flag=True,
               help="Render, then re-render whenever the scene file or a module it imports is saved.")
 @click.option("--progress-json", is_flag=True, hidden=True, help="Progress as JSON lines on stdout.")
 @click.option("--sources-out", type=click.Path(path_type=Path), hidden=True,
               help="Write the list of source files used to this file.")
 @click.pass_context
-def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose, watch, progress_json, sources_out):
+def render_cmd(ctx, topic, quality, out_dir, voice, cache_dir, verbose, lexicon_path, recordings, captions,
+               watch, progress_json, sources_out):
     """Render TOPIC (a slug from `render.py list`, or a path to a scene .py file)."""
     scenes_dir = ctx.obj["scenes_dir"]
+    extra = {"lexicon_path": lexicon_path, "recordings": recordings, "captions": captions}
     if watch:
-        _watch(topic, scenes_dir, quality or "preview", out_dir, voice, cache_dir, verbose)
+        _watch(topic, scenes_dir, quality or "preview", out_dir, voice, cache_dir, verbose, extra)
         return
     try:
         with interrupts.handled():
             _render_one(topic, scenes_dir, quality or DEFAULT_QUALITY, out_dir, voice, cache_dir, verbose,
-                        progress_json)
+                        progress_json, extra)
     except KeyboardInterrupt as exc:  # at any point: loading the topic, the voice, rendering
         name = exc.name if isinstance(exc, interrupts.Interrupted) else "SIGINT"
         _fail(f"interrupted ({name}); no output was half-written", EXIT_INTERRUPTED)
@@ -216,15 +230,21 @@ def _reporting(stack: ExitStack, progress_json: bool) -> tuple[Reporter, Callabl
     return Reporter(LogSink(say)), say
 
 
-def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, progress_json) -> None:
+def _narrator(voice, cache_dir, extra):
+    try:
+        return make_narrator(voice, cache_dir / "speech", lexicon=extra["lexicon_path"],
+                             recordings=extra["recordings"])
+    except VoiceUnavailable as exc:
+        _fail(str(exc))
+    except LexiconError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, progress_json, extra) -> None:
     from .render.pipeline import render_topic  # heavy: only when rendering
 
     entry = _load(topic, scenes_dir, verbose)
-    try:
-        service = get_service(voice)
-    except VoiceUnavailable as exc:
-        _fail(str(exc))
-    narrator = Narrator(service, cache_dir / "speech")
+    narrator = _narrator(voice, cache_dir, extra)
 
     if not (in_ci() or progress_json):
         click.echo(f"Rendering {entry.slug} ({QUALITIES[quality].label}, voice {voice}) ...", err=True)
@@ -233,7 +253,8 @@ def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, 
         with ExitStack() as stack:
             reporter, say = _reporting(stack, progress_json)
             result = render_topic(entry, quality=quality, out_dir=out_dir, narrator=narrator,
-                                  voice=voice, work_dir=cache_dir, log=say, reporter=reporter)
+                                  voice=voice, work_dir=cache_dir, log=say, reporter=reporter,
+                                  caption_mode=extra["captions"])
     except OSError as exc:
         if verbose:
             traceback.print_exc()
@@ -258,12 +279,14 @@ def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, 
     )
 
 
-def _child_render_args(quality, out_dir, voice, cache_dir, verbose) -> list[str]:
-    args = ["--quality", quality, "--out", str(out_dir), "--voice", voice, "--cache", str(cache_dir)]
+def _child_render_args(quality, out_dir, voice, cache_dir, verbose, extra) -> list[str]:
+    args = ["--quality", quality, "--out", str(out_dir), "--voice", voice, "--cache", str(cache_dir),
+            "--lexicon", str(extra["lexicon_path"]), "--recordings", str(extra["recordings"]),
+            "--captions", extra["captions"]]
     return args + (["--verbose"] if verbose else [])
 
 
-def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose) -> None:
+def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, extra) -> None:
     from .render.watch import SourceWatcher, watch_loop
 
     entry = _load(topic, scenes_dir, verbose)
@@ -271,7 +294,7 @@ def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose) -> No
     os.close(fd)
     sources_file = Path(name)
     cmd = [sys.executable, "-c", "from visualsys.cli import main; main()", "render", str(entry.path),
-           *_child_render_args(quality, out_dir, voice, cache_dir, verbose),
+           *_child_render_args(quality, out_dir, voice, cache_dir, verbose, extra),
            "--sources-out", str(sources_file)]
 
     def start() -> subprocess.Popen:
@@ -309,9 +332,13 @@ def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose) -> No
 @_voice_option
 @_cache_option
 @_verbose_option
+@_lexicon_option
+@_recordings_option
+@_captions_option
 @click.option("--dry-run", is_flag=True, help="List the topics this would render, and stop.")
 @click.pass_context
-def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, dry_run):
+def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, lexicon_path, recordings, captions,
+            dry_run):
     """Render every topic of the catalog (or one shard of it); exit 1 if any topic failed."""
     from .render import batch
     from .render.files import check_writable
@@ -328,11 +355,12 @@ def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, dry_r
         for it in items:
             click.echo(f"  {it.name:<28} ~{it.length:>4.0f}s  {it.path.name}")
         return
+    extra = {"lexicon_path": lexicon_path, "recordings": recordings, "captions": captions}
     try:
         check_writable(out_dir)
-        get_service(voice)
-    except (OSError, VoiceUnavailable) as exc:
+    except OSError as exc:
         _fail(str(exc))
+    _narrator(voice, cache_dir, extra)  # fail fast on a missing voice or a bad lexicon
 
     quiet = in_ci()
     started = time.perf_counter()
@@ -362,7 +390,8 @@ def all_cmd(ctx, jobs, shard, quality, out_dir, voice, cache_dir, verbose, dry_r
 
         say(f"Rendering {label}{len(items)} topic(s), {min(jobs, len(items))} at a time "
             f"({QUALITIES[quality].label}, voice {voice}) ...")
-        runner = batch.Batch(items, _child_render_args(quality, out_dir, voice, cache_dir, verbose), jobs,
+        child_args = _child_render_args(quality, out_dir, voice, cache_dir, verbose, extra)
+        runner = batch.Batch(items, child_args, jobs,
                              on_event=board if board is not None else (lambda e: None), on_done=done)
         try:
             with interrupts.handled():
@@ -410,3 +439,23 @@ main.add_command(gallery)
 from .checks.command import check  # noqa: E402  (the quality gate: render.py check)
 
 main.add_command(check)
+
+
+@main.command("recording-sheet")
+@click.argument("topic")
+@_lexicon_option
+@click.pass_context
+def recording_sheet_cmd(ctx, topic, lexicon_path):
+    """Print each beat of TOPIC and the WAV file name `--voice recorded` expects for it."""
+    from manim import tempconfig
+
+    from .narration import Narrator
+    from .narration.recorded import recording_sheet
+    from .narration.voices import SilentService
+
+    entry = _load(topic, ctx.obj["scenes_dir"], verbose=False)
+    with tempconfig({"dry_run": True, "verbosity": "ERROR", "progress_bar": "none",
+                     "pixel_height": 90, "pixel_width": 160, "frame_rate": 15}):
+        scene = entry.scene(narrator=Narrator(SilentService()))
+        scene.render()
+    click.echo(recording_sheet(b.script.written_text for b in scene.beats), nl=False)

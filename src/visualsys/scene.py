@@ -202,6 +202,17 @@ class ExplainerScene(Scene):
         self.camera.background_color = theme.BACKGROUND
 
     # -- sections become chapters ---------------------------------------------
+    #: Scene time of the poster frame (set by :meth:`poster_here`); ``None`` = the default.
+    poster_time: float | None = None
+
+    def poster_here(self) -> None:
+        """Make the picture at this moment the video's 1280x720 poster (thumbnail).
+
+        Call it between animations; the last call wins. Without it the poster
+        is the end of the first beat after the title.
+        """
+        self.poster_time = self.time
+
     #: Set to a chapter name to end the scene just before that chapter starts
     #: (:class:`ChapterReached` is raised); graphical tests use it to freeze a key frame.
     stop_before: str | None = None

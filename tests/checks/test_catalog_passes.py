@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from visualsys.checks.runner import check_topic
-from visualsys.narration.cache import Narrator
-from visualsys.narration.voices import get_service
+from visualsys.narration import make_narrator
 from visualsys.topics import discover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +19,7 @@ TOPICS = discover(ROOT / "scenes")
 
 @pytest.fixture(scope="module")
 def narrator(tmp_path_factory):
-    return Narrator(get_service("hibari"), ROOT / ".cache" / "speech")
+    return make_narrator("hibari", ROOT / ".cache" / "speech")  # what render.py uses
 
 
 @pytest.mark.parametrize("slug", sorted(TOPICS))

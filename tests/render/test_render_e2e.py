@@ -174,3 +174,20 @@ def test_a_scene_without_narration_still_gets_every_output(tmp_path):
     meta = json.loads((tmp_path / "no-narration.json").read_text())
     assert meta["beats"] == [] and probe(tmp_path / "no-narration.mp4").frames == meta["frames"] == 15
     assert (tmp_path / "no-narration.chapters.txt").read_text() == "0:00 Intro\n"
+
+
+def test_burned_captions_are_drawn_into_the_picture(tiny, tmp_path):
+    out, cache = tiny
+    result = render(str(FIXTURES / "tiny_topic.py"), "--quality", "preview", "--out", str(tmp_path),
+                    "--cache", str(cache), "--captions", "burn")
+    assert result.exit_code == 0, result.output
+    meta = json.loads((tmp_path / "tiny-topic.json").read_text())
+    t = (meta["beats"][1]["start"] + meta["beats"][1]["end"]) / 2  # a caption is on screen
+    plain = list(decoded_frames(out / "tiny-topic.mp4"))
+    burned = list(decoded_frames(tmp_path / "tiny-topic.mp4"))
+    assert len(plain) == len(burned)
+    i = int(t * 15)
+    bottom = slice(int(0.8 * 480), 480)
+    assert np.abs(burned[i][bottom].astype(int) - plain[i][bottom].astype(int)).mean() > 2
+    top = slice(0, int(0.5 * 480))  # the rest of the picture is the same (within encoding noise)
+    assert np.abs(burned[i][top].astype(int) - plain[i][top].astype(int)).mean() < 1.5

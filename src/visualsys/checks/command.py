@@ -88,8 +88,8 @@ def check(ctx: click.Context, topics: tuple[str, ...], voice: str, as_json: bool
       render.py check consistent-hashing --json
       render.py check consistent-hashing --media out/   # a render is required
     """
-    from ..narration.cache import Narrator
-    from ..narration.voices import VoiceUnavailable, get_service
+    from ..narration import make_narrator
+    from ..narration.voices import VoiceUnavailable
     from ..topics import TopicError, discover, find
     from .runner import TopicReport, check_topic
 
@@ -102,11 +102,10 @@ def check(ctx: click.Context, topics: tuple[str, ...], voice: str, as_json: bool
         click.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        service = get_service(voice)
-    except VoiceUnavailable as exc:
+        narrator = make_narrator(voice, cache_dir / "speech")  # the render's voice and lexicon
+    except (VoiceUnavailable, ValueError) as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         sys.exit(EXIT_FAILED)
-    narrator = Narrator(service, cache_dir / "speech")
     quiet = as_json or os.environ.get("CI") == "true"
 
     started = time.perf_counter()

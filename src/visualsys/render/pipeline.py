@@ -345,6 +345,7 @@ def render_topic(
     work_dir: Path,
     log: Callable[[str], None] = _log_nothing,
     reporter: Reporter | None = None,
+    caption_mode: str = "sidecar",
 ) -> RenderResult:
     """Render ``entry`` and write its outputs to ``out_dir``.
 
@@ -366,7 +367,12 @@ def render_topic(
         Called with the occasional sentence (waiting for a lock, YouTube's chapter rule).
     reporter
         Receives progress (topic, beat, frames, stage).
+    caption_mode
+        ``"sidecar"`` writes SRT/VTT files only; ``"burn"`` also draws the
+        captions into the picture (re-encoding it).
     """
+    if caption_mode not in ("sidecar", "burn"):
+        raise ValueError(f"caption_mode must be 'sidecar' or 'burn', got {caption_mode!r}")
     q = QUALITIES[quality]
     out_dir = Path(out_dir)
     check_writable(out_dir)
@@ -408,9 +414,16 @@ def render_topic(
                             narrator=narrator,
                             files={k: p.name for k, p in targets.items() if k != "metadata"})
 
+            picture = silent
+            if caption_mode == "burn":
+                from ..narration.burn import burn_captions
+
+                reporter.stage("burning in the captions")
+                picture = media_dir / f"{slug}.burned.mp4"
+                burn_captions(silent, cues, picture)
             staging = _Staging(targets)
             try:
-                mux(silent, track, TRACK_RATE, staging.path("video"))
+                mux(picture, track, TRACK_RATE, staging.path("video"))
                 staging.path("srt").write_text(captions.to_srt(cues), encoding="utf-8")
                 staging.path("vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
                 staging.path("chapters").write_text(chapters_text(chapters, duration), encoding="utf-8")
