@@ -116,13 +116,14 @@ class TwoPhaseCommit(ExplainerScene):
         self.chapter("Phase 2: commit")
         with self.voiceover(f"With {len(votes)} yes votes, "
                             '<bookmark mark="log"/>the coordinator logs commit: that is the moment of '
-                            'decision. <bookmark mark="tell"/>Then it tells everyone, and they commit and '
-                            "release their locks.") as beat:
+                            'decision. <bookmark mark="tell"/>Then it tells everyone; they commit, release '
+                            'their locks, <bookmark mark="ack"/>and acknowledge.') as beat:
             swap, title = retitle(title, "Phase 2: commit")
             self.play(swap, run_time=beat.time_until_bookmark("log"))
             self.play(cluster.set_value(COORD, "log: commit"), run_time=beat.time_until_bookmark("tell"))
             self.play(cluster.broadcast(COORD, "commit", value=COMMITTED, color=theme.GREEN),
-                      sm.fire("commit"), run_time=beat.get_remaining_duration())
+                      sm.fire("commit"), run_time=beat.time_until_bookmark("ack"))
+            self.play(cluster.gather(COORD, "ack"), run_time=beat.get_remaining_duration())
 
         # -- one no ---------------------------------------------------------------------------------------
         self.chapter("One no aborts")
