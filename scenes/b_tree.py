@@ -1,0 +1,321 @@
+"""B-trees: how a database finds one key in a billion with three or four page reads."""
+
+import math
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Brace,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    RoundedRectangle,
+    Transform,
+    VGroup,
+)
+
+from visualsys import ExplainerScene, Topic, theme
+from visualsys.primitives import BTree, BTreeState, Readout, TitleCard, label
+
+TOPIC = Topic(
+    slug="b-tree",
+    title="B-Trees",
+    length=150,
+    category="Databases",
+    summary="Why a B-tree finds one key in a billion with three or four page reads, and stays balanced.",
+    tags=("b-tree", "database", "index", "disk", "page"),
+)
+
+PAGE_KB, KEY_BYTES, POINTER_BYTES = 8, 8, 8
+FIT = PAGE_KB * 1024 // (KEY_BYTES + POINTER_BYTES)  # 512 key-pointer pairs in an 8 KB page
+FANOUT = 500  # a round number under FIT: the page keeps a header and some slack
+ROWS = 10**9
+KEYS = [31, 82, 14, 36, 71, 55, 67, 90, 44, 69, 98, 86, 34, 73, 83, 81, 46, 75, 49, 10, 88, 15, 43, 42, 78,
+        77]  # inserted in this order: a tree 3 levels tall
+FIND, ADD = 43, 11  # a key found in a leaf; a key whose insert splits every page up to the root
+
+
+def levels_for(n: int, fanout: int) -> int:
+    """Fewest levels of a tree with ``fanout`` children a node that can hold ``n`` keys (exact integers)."""
+    h = 1
+    while fanout**h < n:
+        h += 1
+    return h
+
+
+def binary_levels(n: int) -> int:
+    """Levels of a perfectly balanced binary tree of ``n`` keys: the least h with 2^h - 1 >= n."""
+    return (n).bit_length()
+
+
+def route(keys: tuple[int, ...], key: int) -> str:
+    """What a reader of one page concludes about ``key``."""
+    if key in keys:
+        return "there it is"
+    if key < keys[0]:
+        return f"{key} is below {keys[0]}"
+    if key > keys[-1]:
+        return f"{key} is above {keys[-1]}"
+    i = next(i for i, k in enumerate(keys) if k > key)
+    return f"{key} is between {keys[i - 1]} and {keys[i]}"
+
+
+def big(n: int) -> str:
+    """A count as the narration says it: 250,000 or 62.5 billion."""
+    for size, word in ((10**9, "billion"), (10**6, "million")):
+        if n >= size:
+            return f"{n / size:g} {word}"
+    return f"{n:,}"
+
+
+def on_words(scene: ExplainerScene, beat, starts: list[str | None], step: float = 0.6) -> dict:
+    """``run_time`` and ``rate_func`` that start stage ``i`` of a staged verb on bookmark ``starts[i]``.
+
+    A ``None`` start follows the stage before; ``"end"`` is the beat's last ``step``.
+    The stages of a verb such as :meth:`BTree.search` take equal shares of its
+    animation; the rate function spends ``step`` seconds on each, from its
+    word, and holds in between.
+    """
+    now, n = scene.time, len(starts)
+    t0 = [now] * n
+    for i, mark in enumerate(starts):
+        if mark == "end":  # the last step of the beat
+            t0[i] = beat.end - step
+        else:
+            t0[i] = beat.bookmark_time(mark) if mark else (t0[i - 1] + step if i else now)
+    end = max(beat.end, t0[-1] + step) - now
+    spans = [(t - now, min(step, (t0[i + 1] if i + 1 < n else now + end) - t)) for i, t in enumerate(t0)]
+
+    def rate(u: float) -> float:
+        t = u * end
+        done = sum(1 for s, d in spans if t >= s + d)
+        current = next(((t - s) / d for s, d in spans if s <= t < s + d), 0.0)
+        return 1.0 if u >= 1 else min(1.0, (done + current) / n)
+
+    return {"run_time": end, "rate_func": rate}
+
+
+def flash(tree: BTree, nodes: list[int], color=theme.YELLOW) -> AnimationGroup:
+    """Flash the keys of ``nodes``, each in place (keys, not boxes: a box animated alone covers its keys)."""
+    snap = tree.state.snapshot()
+    return AnimationGroup(*(Indicate(tree.key_mobject(k), color=color) for n in nodes for k in snap.keys(n)))
+
+
+def page_icon() -> VGroup:
+    """A page: a sheet with a few rows on it."""
+    sheet = RoundedRectangle(width=0.55, height=0.75, corner_radius=0.06, stroke_color=theme.OUTLINE,
+                             stroke_width=theme.STROKE_THIN, fill_color=theme.SURFACE, fill_opacity=1)
+    rows = VGroup(*(Line(LEFT * 0.16, RIGHT * 0.16) for _ in range(4))).arrange(DOWN, buff=0.1)
+    return VGroup(sheet, rows.set_stroke(theme.OUTLINE, 1.5).move_to(sheet))
+
+
+def page_strip(count: int) -> VGroup:
+    """A row of pages: the disk."""
+    return VGroup(*(page_icon() for _ in range(count))).arrange(RIGHT, buff=0.12)
+
+
+def fan(parent: VGroup, shown: int) -> VGroup:
+    """``shown`` child pages under ``parent`` joined by pointers, and a gap for the rest."""
+    kids = page_strip(shown).scale(0.8).next_to(parent, DOWN, buff=1.0)
+    dots = label("…", theme.BODY, theme.MUTED).next_to(kids, RIGHT, buff=0.3)
+    lines = VGroup(*(Line(parent.get_bottom(), k.get_top()) for k in kids))
+    lines.set_stroke(theme.BLUE, theme.STROKE_THIN)
+    return VGroup(lines, kids, dots)
+
+
+def read_bar(name: str, reads: int, color) -> VGroup:
+    """``reads`` page icons in a row under a caption."""
+    squares = VGroup(*(RoundedRectangle(width=0.24, height=0.32, corner_radius=0.04, stroke_width=0,
+                                        fill_color=color, fill_opacity=1) for _ in range(reads)))
+    squares.arrange(RIGHT, buff=0.06)
+    caption = VGroup(label(name, theme.BODY, theme.TEXT, weight="BOLD"),
+                     label(f"{reads} page reads", theme.BODY, color)).arrange(RIGHT, buff=0.3)
+    return VGroup(caption, squares).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+
+
+class BTreeTopic(ExplainerScene):
+    def construct(self):
+        card = TitleCard(TOPIC.title, "One key in a billion, in a handful of page reads")
+        with self.voiceover("B-trees: how a database finds one row among a billion "
+                            '<bookmark mark="sub"/>with only three or four page reads.') as beat:
+            self.play(FadeIn(card[:2], shift=0.2 * UP), run_time=beat.time_until_bookmark("sub"))
+            self.play(FadeIn(card.subtitle), run_time=beat.get_remaining_duration())
+        self.play(FadeOut(card))
+
+        # -- pages ----------------------------------------------------------------------------------
+        self.chapter("Disks read pages")
+        disk = page_strip(14).shift(1.6 * DOWN)
+        disk_name = label("disk", theme.LABEL, theme.MUTED).next_to(disk, UP, buff=0.2).align_to(disk, LEFT)
+        memory = RoundedRectangle(width=3.2, height=1.6, corner_radius=theme.CORNER, stroke_color=theme.BLUE,
+                                  stroke_width=theme.STROKE_THIN).shift(1.7 * UP)
+        memory_name = label("memory", theme.LABEL, theme.MUTED).next_to(memory, LEFT, buff=0.3)
+        reads = Readout("page reads", 0).to_corner(UP + RIGHT, buff=0.8)
+        fetched = [disk[i].copy() for i in (9, 3, 12)]
+        for p in fetched:
+            p[0].set_fill(theme.SURFACE_HI).set_stroke(theme.YELLOW, theme.STROKE)
+        size = label(f"{PAGE_KB} KB", theme.LABEL, theme.YELLOW)
+        with self.voiceover("A database stores its tables on disk in fixed-size pages, "
+                            '<bookmark mark="page"/>and reads a whole page at a time, never a single row. '
+                            f'<bookmark mark="size"/>Pages are typically 4 to 16 kilobytes: Postgres uses '
+                            f"{PAGE_KB}, InnoDB 16.") as beat:
+            self.play(FadeIn(disk), FadeIn(disk_name), FadeIn(memory), FadeIn(memory_name),
+                      run_time=beat.time_until_bookmark("page"))
+            self.play(fetched[0].animate.move_to(memory).scale(1.4), FadeIn(reads), reads.set(1),
+                      run_time=beat.time_until_bookmark("size"))
+            self.play(FadeIn(size.next_to(memory, RIGHT, buff=0.3)), run_time=beat.get_remaining_duration())
+        with self.voiceover("Every page read is a trip to storage, far slower than working in memory. "
+                            '<bookmark mark="cost"/>So a lookup costs the number of pages it reads, '
+                            '<bookmark mark="small"/>and the whole game is to make that number small.'
+                            ) as beat:
+            self.play(Indicate(disk[9], color=theme.YELLOW), run_time=beat.time_until_bookmark("cost"))
+            step = beat.time_until_bookmark("small") / 2
+            for k in (1, 2):
+                self.play(FadeOut(fetched[k - 1]), fetched[k].animate.move_to(memory).scale(1.4),
+                          reads.set(k + 1), run_time=step)
+            self.play(Indicate(reads.value, color=theme.YELLOW, scale_factor=1.5),
+                      run_time=beat.get_remaining_duration())
+        page = fetched[-1]
+        self.play(FadeOut(VGroup(disk, disk_name, memory, memory_name, size, reads)))
+
+        # -- fan-out ---------------------------------------------------------------------------------
+        self.chapter("Fan-out")
+        cells = ["key", "ptr", "key", "ptr", "…", "key", "ptr"]
+        node = VGroup(*(label(c, theme.LABEL, theme.MUTED if c == "ptr" else theme.TEXT, mono=True)
+                        for c in cells)).arrange(RIGHT, buff=0.35)
+        box = RoundedRectangle(width=node.width + 0.6, height=0.75, corner_radius=theme.CORNER,
+                               stroke_color=theme.YELLOW, stroke_width=theme.STROKE,
+                               fill_color=theme.SURFACE_HI, fill_opacity=1)
+        wide = VGroup(box, node.move_to(box)).to_edge(UP, buff=0.7)
+        fit = label(f"{PAGE_KB} KB / ({KEY_BYTES} + {POINTER_BYTES}) bytes = {FIT}", theme.LABEL, theme.TEXT,
+                    mono=True).next_to(wide, DOWN, buff=0.6)
+        kids = fan(box, 9)
+        fanout = label(f"fan-out ≈ {FANOUT}", theme.BODY, theme.BLUE).next_to(kids, RIGHT, buff=0.4)
+        with self.voiceover("So fill each page with keys. With 8-byte keys and 8-byte pointers, "
+                            f'<bookmark mark="fit"/>one {PAGE_KB}-kilobyte page holds {FIT} pairs; '
+                            f'<bookmark mark="call"/>call it {FANOUT}, after the page\'s own bookkeeping. '
+                            '<bookmark mark="fan"/>Each pointer leads down to another page: '
+                            f"a fan-out of {FANOUT}.") as beat:
+            self.play(Transform(page, box), FadeIn(node), run_time=beat.time_until_bookmark("fit"))
+            self.play(FadeIn(fit, shift=0.2 * LEFT), run_time=beat.time_until_bookmark("call"))
+            self.play(FadeOut(fit), run_time=beat.time_until_bookmark("fan"))
+            self.play(FadeIn(kids, lag_ratio=0.1), FadeIn(fanout), run_time=beat.get_remaining_duration())
+
+        reach = [FANOUT**h for h in range(1, levels_for(ROWS, FANOUT) + 1)]
+        height = len(reach)
+        rows = VGroup(*(VGroup(label(f"{h} level{'s' if h > 1 else ''}", theme.BODY, theme.MUTED),
+                               label(f"{n:,}", theme.BODY, theme.TEXT, mono=True))
+                        for h, n in enumerate(reach, start=1)))
+        for row in rows:
+            row.arrange(RIGHT, buff=0.6)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.28)
+        right = max(r[1].get_right()[0] for r in rows)
+        for r in rows:  # right-align the numbers
+            r[1].shift((right - r[1].get_right()[0]) * RIGHT)
+        short = label("< 1 billion", theme.LABEL, theme.RED)
+        enough = label("≥ 1 billion", theme.LABEL, theme.GREEN)
+        short.next_to(rows[-2][1], RIGHT, buff=0.5)
+        enough.next_to(rows[-1][1], RIGHT, buff=0.5)
+        VGroup(rows, short, enough).next_to(kids, DOWN, buff=0.6).set_x(-1.2)
+        with self.voiceover("Levels multiply. "
+                            f'<bookmark mark="l1"/>One page reaches {big(reach[0])} keys, '
+                            f'<bookmark mark="l2"/>two levels {big(reach[1])}, '
+                            f'<bookmark mark="l3"/>three, {big(reach[2])}: '
+                            '<bookmark mark="short"/>still short of a billion. '
+                            f'<bookmark mark="l4"/>Four reach {big(reach[3])}. '
+                            f'<bookmark mark="log"/>Log base {FANOUT} of a billion is '
+                            f"{math.log(ROWS, FANOUT):.1f}: round up, {height} levels.") as beat:
+            self.wait_until_bookmark("l1")
+            for i, until in enumerate(["l2", "l3", "short"]):
+                self.play(FadeIn(rows[i], shift=0.2 * UP), run_time=beat.time_until_bookmark(until))
+            self.play(FadeIn(short), run_time=beat.time_until_bookmark("l4"))
+            self.play(FadeIn(rows[-1], shift=0.2 * UP), run_time=beat.time_until_bookmark("log"))
+            self.play(FadeIn(enough), Indicate(rows[-1][1], color=theme.GREEN),
+                      run_time=beat.get_remaining_duration())
+        top_pages = sum(FANOUT**h for h in range(2))
+        top_mb = top_pages * PAGE_KB / 1024
+        brace = Brace(rows[:2], RIGHT, color=theme.BLUE).set_x(short.get_left()[0] + 0.15)
+        cached = label(f"{top_pages} pages ≈ {top_mb:.0f} MB", theme.LABEL, theme.BLUE)
+        cached.next_to(brace, RIGHT, buff=0.2)
+        with self.voiceover('And the top is tiny: <bookmark mark="top"/>the first two levels are '
+                            f"{top_pages} pages, about {top_mb:.0f} megabytes: small enough to stay cached "
+                            "in memory. "
+                            '<bookmark mark="disk"/>Often only the last one or two reads touch the disk.'
+                            ) as beat:
+            self.play(Indicate(rows[0][1], color=theme.BLUE), run_time=beat.time_until_bookmark("top"))
+            self.play(FadeIn(brace), FadeIn(cached), run_time=beat.time_until_bookmark("disk"))
+            self.play(Indicate(VGroup(rows[2][0], rows[3][0]), color=theme.YELLOW),
+                      run_time=beat.get_remaining_duration())
+
+        # -- a search ---------------------------------------------------------------------------------
+        self.chapter("A search")
+        self.play(FadeOut(VGroup(page, node, kids, fanout, rows, short, enough, brace, cached)))
+        tree = BTree(BTreeState.from_keys(KEYS, order=4), width=9.7, height=4.8).scale(1.3)
+        tree.move_to(0.2 * DOWN)
+        st = self.tree = tree.state  # kept for tests: the facts the narration quotes
+        with self.voiceover("Here is a small B-tree. Real pages hold hundreds of keys; "
+                            f'<bookmark mark="few"/>these hold at most {st.max_keys}, '
+                            "so you can read them.") as beat:
+            self.play(FadeIn(tree), run_time=beat.time_until_bookmark("few"))
+            self.play(flash(tree, [st.root.id]), run_time=beat.get_remaining_duration())
+        snap, found = st.snapshot(), st.search(FIND)
+        steps = [route(snap.keys(n), FIND) for n in found.path]
+        marks = [f"r{i}" for i in range(found.reads)]
+        said = " ".join(f'<bookmark mark="{m}"/>Page {i + 1}: {s}.'
+                        for i, (m, s) in enumerate(zip(marks, steps, strict=True)))
+        with self.voiceover(f"Find {FIND}, starting at the root. {said} "
+                            f'<bookmark mark="done"/>{found.reads} page reads.') as beat:
+            self.play(tree.search(FIND), **on_words(self, beat, [*marks, "done"]))
+
+        # -- insert and split ---------------------------------------------------------------------------
+        self.chapter("Insert and split")
+        before = st.height
+        trial = BTreeState.from_keys(KEYS, order=4).insert(ADD)  # what the insert below will do
+        medians = [s.median for s in trial.splits]
+        insert = tree.insert(ADD)
+        with self.voiceover(f"Now insert {ADD}. "
+                            '<bookmark mark="path"/>It goes where a search for it would end: '
+                            f'<bookmark mark="leaf"/>a leaf already holding {st.max_keys} keys. '
+                            f'<bookmark mark="over"/>With {ADD} it has one too many, '
+                            f'<bookmark mark="s0"/>so it splits in two, and a middle key, {medians[0]}, '
+                            'moves up. <bookmark mark="s1"/>That overfills the parent, which splits and '
+                            f'sends {medians[1]} up; <bookmark mark="s2"/>and the root splits too, '
+                            f"pushing {medians[2]} into a brand-new root.") as beat:
+            self.play(insert, **on_words(self, beat, ["path", None, "leaf", "over", "s0", "s1", "s2", "end"]))
+        with self.voiceover(f"The tree grew from {before} levels to {st.height}, at the top. "
+                            '<bookmark mark="leaves"/>So every leaf stays the same distance from the root, '
+                            "and every search costs the same number of reads.") as beat:
+            self.play(flash(tree, [st.root.id]), run_time=beat.time_until_bookmark("leaves"))
+            self.play(flash(tree, st.snapshot().levels()[-1], theme.GREEN),
+                      run_time=beat.get_remaining_duration())
+
+        # -- against a binary tree -------------------------------------------------------------------------
+        self.chapter("Versus a binary tree")
+        self.play(FadeOut(tree))
+        binary = read_bar("binary tree", binary_levels(ROWS), theme.ORANGE)
+        btree = read_bar("B-tree", levels_for(ROWS, FANOUT), theme.GREEN)
+        VGroup(binary, btree).arrange(DOWN, aligned_edge=LEFT, buff=0.9).center()
+        with self.voiceover("Compare a balanced binary tree, with two children a node. "
+                            f'<bookmark mark="bin"/>A billion keys make it {binary_levels(ROWS)} levels '
+                            "deep, "
+                            "and each level can be another page read. "
+                            f'<bookmark mark="b"/>The B-tree: {levels_for(ROWS, FANOUT)}.') as beat:
+            self.play(FadeIn(binary[0]), run_time=beat.time_until_bookmark("bin"))
+            self.play(FadeIn(binary[1], lag_ratio=0.3), run_time=beat.time_until_bookmark("b"))
+            self.play(FadeIn(btree[0]), FadeIn(btree[1], lag_ratio=0.3),
+                      run_time=beat.get_remaining_duration())
+
+        # -- takeaway ----------------------------------------------------------------------------------------
+        self.chapter("Takeaway")
+        lines = VGroup(label("wide pages → short trees → few reads", theme.HEADING, theme.TEXT),
+                       label("databases use the B+ tree: every key in the leaves", theme.LABEL, theme.MUTED))
+        lines.arrange(DOWN, buff=0.4)
+        with self.voiceover("Wide pages make short trees, and short trees make few reads. "
+                            '<bookmark mark="plus"/>Databases use a variant, the B+ tree, with every key in '
+                            "the leaves, but the arithmetic is the same.") as beat:
+            self.play(FadeOut(VGroup(binary, btree)), FadeIn(lines[0], shift=0.2 * UP),
+                      run_time=beat.time_until_bookmark("plus"))
+            self.play(FadeIn(lines[1]), run_time=beat.get_remaining_duration())
