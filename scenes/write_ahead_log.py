@@ -97,6 +97,7 @@ class WriteAheadLog(ExplainerScene):
             self.wait_until_bookmark("fsync")
             commit = log.state.records[-1].offset
             self.play(log.fsync(), run_time=beat.time_until_bookmark("ack"))
+            self.acked = (commit, log.state.synced_index)  # for tests: the commit record was durable at the ack
             self.play(Message("committed", theme.GREEN).travel(log.cell(commit), client, arc=1.0),
                       run_time=beat.time_until_bookmark("lazy"))
             self.play(Circumscribe(pages.memory_card(1), color=theme.YELLOW),
