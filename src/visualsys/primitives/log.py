@@ -383,6 +383,10 @@ class Log(VGroup):
     key_colors
         Colour per key, filled in as keys appear; pass the same dict to
         several logs so a key has one colour everywhere.
+    consumer_colors
+        Colour per consumer, filled in as consumers appear (or given up
+        front); pass the same dict to several logs so a consumer that reads
+        several partitions has one colour everywhere.
 
     Examples
     --------
@@ -415,6 +419,7 @@ class Log(VGroup):
         needs_fsync: bool = False,
         read_committed: bool = False,
         key_colors: dict[str, ManimColor] | None = None,
+        consumer_colors: dict[str, ManimColor] | None = None,
         **kwargs: Any,
     ) -> None:
         if window < 1:
@@ -449,7 +454,7 @@ class Log(VGroup):
         self.add(self._frame, self._body, self._transients)
         self._parts = Parts(self._body, self._transients)
         self._key_colors: dict[str, ManimColor] = {} if key_colors is None else key_colors
-        self._consumer_colors: dict[str, ManimColor] = {}
+        self._consumer_colors: dict[str, ManimColor] = {} if consumer_colors is None else consumer_colors
         self._parts.sync(self._build())
 
     # -- geometry -----------------------------------------------------------------
