@@ -1,0 +1,27 @@
+import importlib.util
+from pathlib import Path
+
+from manim.utils.testing.frames_comparison import frames_comparison
+
+from .conftest import play_until
+
+__module_test__ = "primitives_tour"
+_path = Path(__file__).resolve().parents[2] / "scenes" / "primitives_tour.py"
+_spec = importlib.util.spec_from_file_location("scene_primitives_tour", _path)
+topic = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(topic)
+
+
+@frames_comparison(base_scene=topic.PrimitivesTour)
+def test_call_stack_in_step_with_its_code(scene):
+    play_until(scene, "Log")
+
+
+def test_the_tour_visits_every_primitive():
+    import visualsys.primitives as p
+
+    source = _path.read_text()
+    shown = {name for name in p.__all__ if f"{name}(" in source}
+    models_and_helpers = {n for n in p.__all__ if n.endswith("State")} | {
+        "label", "log_stack", "KeyGrid", "Callout", "Legend", "Readout", "Message", "Partition"}
+    assert set(p.__all__) - models_and_helpers - shown == set()
