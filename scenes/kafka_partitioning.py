@@ -160,7 +160,7 @@ class KafkaPartitioning(ExplainerScene):
         members = ["C1", "C2"]
         owners = range_assign(PARTITIONS, members)
         panel = group_panel(owners).to_edge(RIGHT, buff=0.8)
-        says = " and ".join(f"{c} takes {' and '.join(ps)}" for c, ps in owners.items())
+        says = ", ".join(f"{c} takes {' and '.join(ps)}" for c, ps in owners.items())
         with self.voiceover("Consumers share a topic as a group, "
                             f'<bookmark mark="own"/>and each partition has exactly one owner: {says}.'
                             ) as beat:
