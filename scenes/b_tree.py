@@ -14,12 +14,12 @@ from manim import (
     Indicate,
     Line,
     RoundedRectangle,
-    Transform,
     VGroup,
 )
 
 from visualsys import ExplainerScene, Topic, theme
 from visualsys.primitives import BTree, BTreeState, Readout, TitleCard, label
+from visualsys.primitives.pages import PageStore
 
 TOPIC = Topic(
     slug="b-tree",
@@ -36,6 +36,10 @@ FANOUT = 500  # a round number under FIT: the page keeps a header and some slack
 ROWS = 10**9
 KEYS = [31, 82, 14, 36, 71, 55, 67, 90, 44, 69, 98, 86, 34, 73, 83, 81, 46, 75, 49, 10, 88, 15, 43, 42, 78,
         77]  # inserted in this order: a tree 3 levels tall
+PAGES = {p: {f"id {3 * (p - 1) + i + 1}": name for i, name in enumerate(names)}
+         for p, names in enumerate([("ann", "bob", "cy"), ("dee", "eve", "fay"), ("gus", "hal", "ivy"),
+                                    ("jo", "kim", "lu")], start=1)}  # rows on pages 1-4
+READS = (3, 1, 4)  # pages a lookup reads, in order
 FIND, ADD = 43, 11  # a key found in a leaf; a key whose insert splits every page up to the root
 
 
@@ -105,22 +109,17 @@ def flash(tree: BTree, nodes: list[int], color=theme.YELLOW) -> AnimationGroup:
     return AnimationGroup(*(Indicate(tree.key_mobject(k), color=color) for n in nodes for k in snap.keys(n)))
 
 
-def page_icon() -> VGroup:
-    """A page: a sheet with a few rows on it."""
-    sheet = RoundedRectangle(width=0.55, height=0.75, corner_radius=0.06, stroke_color=theme.OUTLINE,
-                             stroke_width=theme.STROKE_THIN, fill_color=theme.SURFACE, fill_opacity=1)
-    rows = VGroup(*(Line(LEFT * 0.16, RIGHT * 0.16) for _ in range(4))).arrange(DOWN, buff=0.1)
-    return VGroup(sheet, rows.set_stroke(theme.OUTLINE, 1.5).move_to(sheet))
-
-
-def page_strip(count: int) -> VGroup:
-    """A row of pages: the disk."""
-    return VGroup(*(page_icon() for _ in range(count))).arrange(RIGHT, buff=0.12)
+def sheets(count: int, width: float, height: float, color=theme.OUTLINE, filled: bool = False) -> VGroup:
+    """A row of ``count`` pages drawn as small cards."""
+    return VGroup(*(RoundedRectangle(width=width, height=height, corner_radius=0.05, stroke_color=color,
+                                     stroke_width=0 if filled else theme.STROKE_THIN,
+                                     fill_color=color if filled else theme.SURFACE, fill_opacity=1)
+                    for _ in range(count))).arrange(RIGHT, buff=0.1)
 
 
 def fan(parent: VGroup, shown: int) -> VGroup:
     """``shown`` child pages under ``parent`` joined by pointers, and a gap for the rest."""
-    kids = page_strip(shown).scale(0.8).next_to(parent, DOWN, buff=1.0)
+    kids = sheets(shown, 0.45, 0.6).next_to(parent, DOWN, buff=1.0)
     dots = label("…", theme.BODY, theme.MUTED).next_to(kids, RIGHT, buff=0.3)
     lines = VGroup(*(Line(parent.get_bottom(), k.get_top()) for k in kids))
     lines.set_stroke(theme.BLUE, theme.STROKE_THIN)
@@ -129,9 +128,7 @@ def fan(parent: VGroup, shown: int) -> VGroup:
 
 def read_bar(name: str, reads: int, color) -> VGroup:
     """``reads`` page icons in a row under a caption."""
-    squares = VGroup(*(RoundedRectangle(width=0.24, height=0.32, corner_radius=0.04, stroke_width=0,
-                                        fill_color=color, fill_opacity=1) for _ in range(reads)))
-    squares.arrange(RIGHT, buff=0.06)
+    squares = sheets(reads, 0.24, 0.32, color, filled=True)
     caption = VGroup(label(name, theme.BODY, theme.TEXT, weight="BOLD"),
                      label(f"{reads} page reads", theme.BODY, color)).arrange(RIGHT, buff=0.3)
     return VGroup(caption, squares).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
@@ -148,38 +145,30 @@ class BTreeTopic(ExplainerScene):
 
         # -- pages ----------------------------------------------------------------------------------
         self.chapter("Disks read pages")
-        disk = page_strip(14).shift(1.6 * DOWN)
-        disk_name = label("disk", theme.LABEL, theme.MUTED).next_to(disk, UP, buff=0.2).align_to(disk, LEFT)
-        memory = RoundedRectangle(width=3.2, height=1.6, corner_radius=theme.CORNER, stroke_color=theme.BLUE,
-                                  stroke_width=theme.STROKE_THIN).shift(1.7 * UP)
-        memory_name = label("memory", theme.LABEL, theme.MUTED).next_to(memory, LEFT, buff=0.3)
+        store = PageStore(pages=PAGES, page_width=2.2, divider=False).shift(0.45 * DOWN)
         reads = Readout("page reads", 0).to_corner(UP + RIGHT, buff=0.8)
-        fetched = [disk[i].copy() for i in (9, 3, 12)]
-        for p in fetched:
-            p[0].set_fill(theme.SURFACE_HI).set_stroke(theme.YELLOW, theme.STROKE)
-        size = label(f"{PAGE_KB} KB", theme.LABEL, theme.YELLOW)
+        size = label(f"real pages: {PAGE_KB} KB, hundreds of rows", theme.LABEL, theme.YELLOW)
+        size.next_to(store.disk_card(1), DOWN, buff=0.35).set_x(store.get_x())
         with self.voiceover("A database stores its tables on disk in fixed-size pages, "
                             '<bookmark mark="page"/>and reads a whole page at a time, never a single row. '
                             f'<bookmark mark="size"/>Pages are typically 4 to 16 kilobytes: Postgres uses '
                             f"{PAGE_KB}, InnoDB 16.") as beat:
-            self.play(FadeIn(disk), FadeIn(disk_name), FadeIn(memory), FadeIn(memory_name),
-                      run_time=beat.time_until_bookmark("page"))
-            self.play(fetched[0].animate.move_to(memory).scale(1.4), FadeIn(reads), reads.set(1),
+            self.play(FadeIn(store), run_time=beat.time_until_bookmark("page"))
+            self.play(store.load(READS[0]), FadeIn(reads), reads.set(1),
                       run_time=beat.time_until_bookmark("size"))
-            self.play(FadeIn(size.next_to(memory, RIGHT, buff=0.3)), run_time=beat.get_remaining_duration())
+            self.play(FadeIn(size, shift=0.2 * UP), run_time=beat.get_remaining_duration())
         with self.voiceover("Every page read is a trip to storage, far slower than working in memory. "
                             '<bookmark mark="cost"/>So a lookup costs the number of pages it reads, '
                             '<bookmark mark="small"/>and the whole game is to make that number small.'
                             ) as beat:
-            self.play(Indicate(disk[9], color=theme.YELLOW), run_time=beat.time_until_bookmark("cost"))
-            step = beat.time_until_bookmark("small") / 2
-            for k in (1, 2):
-                self.play(FadeOut(fetched[k - 1]), fetched[k].animate.move_to(memory).scale(1.4),
-                          reads.set(k + 1), run_time=step)
+            self.play(Indicate(store.memory_card(READS[0]), color=theme.YELLOW),
+                      run_time=beat.time_until_bookmark("cost"))
+            step = beat.time_until_bookmark("small") / (len(READS) - 1)
+            for n, pid in enumerate(READS[1:], start=2):
+                self.play(store.load(pid), reads.set(n), run_time=step)
             self.play(Indicate(reads.value, color=theme.YELLOW, scale_factor=1.5),
                       run_time=beat.get_remaining_duration())
-        page = fetched[-1]
-        self.play(FadeOut(VGroup(disk, disk_name, memory, memory_name, size, reads)))
+        self.play(FadeOut(VGroup(store, size, reads)))
 
         # -- fan-out ---------------------------------------------------------------------------------
         self.chapter("Fan-out")
@@ -199,7 +188,7 @@ class BTreeTopic(ExplainerScene):
                             f'<bookmark mark="call"/>call it {FANOUT}, after the page\'s own bookkeeping. '
                             '<bookmark mark="fan"/>Each pointer leads down to another page: '
                             f"a fan-out of {FANOUT}.") as beat:
-            self.play(Transform(page, box), FadeIn(node), run_time=beat.time_until_bookmark("fit"))
+            self.play(FadeIn(box), FadeIn(node), run_time=beat.time_until_bookmark("fit"))
             self.play(FadeIn(fit, shift=0.2 * LEFT), run_time=beat.time_until_bookmark("call"))
             self.play(FadeOut(fit), run_time=beat.time_until_bookmark("fan"))
             self.play(FadeIn(kids, lag_ratio=0.1), FadeIn(fanout), run_time=beat.get_remaining_duration())
@@ -252,7 +241,7 @@ class BTreeTopic(ExplainerScene):
 
         # -- a search ---------------------------------------------------------------------------------
         self.chapter("A search")
-        self.play(FadeOut(VGroup(page, node, kids, fanout, rows, short, enough, brace, cached)))
+        self.play(FadeOut(VGroup(box, node, kids, fanout, rows, short, enough, brace, cached)))
         tree = BTree(BTreeState.from_keys(KEYS, order=4), width=9.7, height=4.8).scale(1.3)
         tree.move_to(0.2 * DOWN)
         st = self.tree = tree.state  # kept for tests: the facts the narration quotes
