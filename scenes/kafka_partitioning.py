@@ -4,6 +4,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, VGroup, Writ
 
 from visualsys import ExplainerScene, Topic, theme
 from visualsys.primitives import Callout, Message, TitleCard, label, log_stack
+from visualsys.primitives.kafka import SIGN_MASK, murmur2, partition_for, range_assign
 
 TOPIC = Topic(
     slug="kafka-partitioning",
@@ -20,43 +21,8 @@ PARTITIONS = ["P0", "P1", "P2"]
 #: The stream, in the order the producer sends it: (key, event).
 EVENTS = [("ana", "cart"), ("bob", "cart"), ("ana", "pay"), ("eve", "cart"), ("bob", "pay"),
           ("ana", "ship"), ("eve", "pay"), ("bob", "ship")]
-SIGN_MASK = 0x7FFFFFFF
 #: One colour per consumer, on every partition it reads and in the group panel.
 CONSUMER_COLORS = {"C1": theme.TEAL, "C2": theme.PINK, "C3": theme.YELLOW, "C4": theme.PURPLE}
-
-
-def murmur2(data: bytes) -> int:
-    """Kafka's ``Utils.murmur2``: 32-bit MurmurHash2 with seed ``0x9747b28c``, as a signed Java int."""
-    m, mask = 0x5BD1E995, 0xFFFFFFFF
-    n = len(data)
-    h = (0x9747B28C ^ n) & mask
-    for i in range(0, n - n % 4, 4):
-        k = int.from_bytes(data[i:i + 4], "little") * m & mask
-        k = (k ^ k >> 24) * m & mask
-        h = (h * m & mask) ^ k
-    tail = data[n - n % 4:]
-    if tail:
-        for j in reversed(range(len(tail))):
-            h ^= tail[j] << (8 * j)
-        h = h * m & mask
-    h = (h ^ h >> 13) * m & mask
-    h ^= h >> 15
-    return h - (1 << 32) if h & 0x80000000 else h
-
-
-def partition_for(key: str, partitions: int = len(PARTITIONS)) -> int:
-    """The default partitioner for a keyed record: ``toPositive(murmur2(utf8(key))) % partitions``."""
-    return (murmur2(key.encode("utf-8")) & SIGN_MASK) % partitions
-
-
-def range_assign(partitions: list[str], consumers: list[str]) -> dict[str, list[str]]:
-    """Kafka's range assignor for one topic: consumers in order, each a run of partitions, extras first."""
-    per, extra = divmod(len(partitions), len(consumers))
-    out, start = {}, 0
-    for i, c in enumerate(sorted(consumers)):
-        take = per + (i < extra)
-        out[c], start = partitions[start:start + take], start + take
-    return out
 
 
 def group_panel(assignment: dict[str, list[str]]) -> VGroup:
@@ -100,7 +66,7 @@ class KafkaPartitioning(ExplainerScene):
         rule = label(f"partition = (murmur2(key) & 0x7fffffff) % {len(PARTITIONS)}", theme.LABEL, theme.TEXT,
                      mono=True).to_edge(UP, buff=0.45)
         key = EVENTS[0][0]
-        p = partition_for(key)
+        p = partition_for(key, len(PARTITIONS))
         worked = label(f'"{key}" → {murmur2(key.encode()) & SIGN_MASK} % {len(PARTITIONS)} = {p}',
                        theme.LABEL, theme.BLUE, mono=True).next_to(rule, DOWN, buff=0.2)
         with self.voiceover("The producer picks a partition from the record's key: "
@@ -114,7 +80,7 @@ class KafkaPartitioning(ExplainerScene):
         self.offsets: dict[tuple[str, str], tuple[str, int]] = {}  # (key, event) -> (partition, offset)
 
         def produce(key: str, event: str, run_time: float) -> None:
-            log = logs[partition_for(key)]
+            log = logs[partition_for(key, len(PARTITIONS))]
             self.offsets[key, event] = (log.title, log.state.next_offset)
             tag = Message(f"{key} {event}")  # flies into the partition, then lands at its end
             inbox = log.get_left() + (tag.box.width / 2 + 0.1) * LEFT
@@ -122,7 +88,7 @@ class KafkaPartitioning(ExplainerScene):
             self.play(log.append(key, event), run_time=0.45 * run_time)
 
         (k1, e1), (k2, e2), (k3, e3) = EVENTS[:3]
-        where = {k: PARTITIONS[partition_for(k)] for k in (k1, k2, k3)}
+        where = {k: PARTITIONS[partition_for(k, len(PARTITIONS))] for k in (k1, k2, k3)}
         with self.voiceover(f'So {k1}\'s {e1} lands in {where[k1]}, <bookmark mark="b"/>{k2}\'s {e2} in '
                             f'{where[k2]}, <bookmark mark="c"/>and {k3}\'s {e3} follows into {where[k3]}.'
                             ) as beat:
