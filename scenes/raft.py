@@ -1,12 +1,12 @@
 """Raft: random election timers pick one leader per term; an entry is committed once a majority holds it."""
 
 import math
-import random
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, VGroup
 
 from visualsys import ExplainerScene, Topic, theme
 from visualsys.primitives import Callout, Cluster, Message, TitleCard, label, log_stack
+from visualsys.primitives.raft import RaftState
 
 TOPIC = Topic(
     slug="raft",
@@ -25,79 +25,7 @@ SPREAD = 0.5  # messages of one broadcast leave over half its time, so their tag
 PENTAGON = {n: (math.sin(2 * math.pi * i / 5), math.cos(2 * math.pi * i / 5)) for i, n in enumerate(NODES)}
 
 
-class RaftModel:
-    """Just enough Raft to drive the picture: terms, votes, election timers, logs and the commit index."""
-
-    def __init__(self, nodes: list[str], seed: int = SEED, timeout: tuple[int, int] = TIMEOUT_MS) -> None:
-        self.nodes, self.rng, self.timeout = list(nodes), random.Random(seed), timeout
-        self.majority = len(nodes) // 2 + 1
-        self.term = dict.fromkeys(nodes, 0)
-        self.voted_for: dict[str, str | None] = dict.fromkeys(nodes, None)
-        self.log: dict[str, list[tuple[int, str]]] = {n: [] for n in nodes}  # (term, command)
-        self.up, self.leader, self.commit_index = set(nodes), None, -1
-        self.timer = {n: self.rng.randint(*timeout) for n in nodes}  # ms left on each election timer
-
-    def reset_timers(self) -> None:
-        """A heartbeat arrived: every running follower draws a fresh random timeout."""
-        self.timer = {n: self.rng.randint(*self.timeout) for n in sorted(self.up - {self.leader})}
-
-    def first_timeout(self) -> tuple[str, int]:
-        """Let time pass until the first running follower's timer runs out: ``(node, elapsed ms)``."""
-        node = min(self.timer, key=self.timer.get)
-        return node, self.timer[node]
-
-    def up_to_date(self, a: str, b: str) -> bool:
-        """Whether ``a``'s log is at least as up to date as ``b``'s (last term, then length)."""
-        last = {n: (self.log[n][-1][0] if self.log[n] else 0, len(self.log[n])) for n in (a, b)}
-        return last[a] >= last[b]
-
-    def elect(self, cand: str) -> list[str]:
-        """``cand`` starts a new term and asks for votes; returns who voted for it (itself first)."""
-        term = self.term[cand] = self.term[cand] + 1
-        self.voted_for[cand], votes = cand, [cand]
-        for n in [n for n in self.nodes if n in self.up and n != cand]:
-            if term > self.term[n]:
-                self.term[n], self.voted_for[n] = term, None
-            if self.voted_for[n] in (None, cand) and self.up_to_date(cand, n):
-                self.voted_for[n] = cand
-                votes.append(n)
-        if len(votes) >= self.majority:
-            self.leader = cand
-            self.timer.pop(cand, None)
-        return votes
-
-    def append(self, command: str) -> int:
-        """The leader appends a client's command with its term; returns the entry's index."""
-        self.log[self.leader].append((self.term[self.leader], command))
-        return len(self.log[self.leader]) - 1
-
-    def replicate(self, to: list[str]) -> None:
-        """Followers in ``to`` receive the leader's entries (AppendEntries succeeded)."""
-        for n in to:
-            self.log[n] = list(self.log[self.leader])
-
-    def holders(self, index: int) -> list[str]:
-        """Running nodes whose log holds entry ``index``."""
-        return [n for n in self.nodes if n in self.up and len(self.log[n]) > index]
-
-    def advance_commit(self) -> int:
-        """Commit the newest entry of the leader's term that a majority holds; returns the commit index."""
-        lead = self.log[self.leader]
-        for i in range(len(lead) - 1, self.commit_index, -1):
-            if lead[i][0] == self.term[self.leader] and len(self.holders(i)) >= self.majority:
-                self.commit_index = i
-                break
-        return self.commit_index
-
-    def crash(self, node: str) -> None:
-        """``node`` stops; if it led, the cluster has no leader until the next election."""
-        self.up.discard(node)
-        self.timer.pop(node, None)
-        if node == self.leader:
-            self.leader = None
-
-
-def timers(model: RaftModel, elapsed: int = 0) -> dict[str, str]:
+def timers(model: RaftState, elapsed: int = 0) -> dict[str, str]:
     """Each follower's readout ``elapsed`` ms from now: its term and what is left on its timer."""
     return {n: f"term {model.term[n]}\n{t - elapsed} ms" for n, t in model.timer.items()}
 
@@ -113,7 +41,7 @@ class Raft(ExplainerScene):
 
         # -- election ----------------------------------------------------------------------------
         self.chapter("Election")
-        m = self.model = RaftModel(NODES)
+        m = self.model = RaftState(NODES, seed=SEED, timeout=TIMEOUT_MS)
         lo, hi = TIMEOUT_MS
         cluster = Cluster(NODES, positions=PENTAGON, width=5.8, height=5.6, status="follower",
                           values=timers(m))
