@@ -2,24 +2,13 @@
 
 import math
 
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    AnimationGroup,
-    Brace,
-    FadeIn,
-    FadeOut,
-    Indicate,
-    Line,
-    RoundedRectangle,
-    VGroup,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Brace, FadeIn, FadeOut, Indicate, VGroup
 
 from visualsys import ExplainerScene, Topic, theme
 from visualsys.primitives import BTree, BTreeState, Readout, TitleCard, label
+from visualsys.primitives.page_icons import cost_bar, count_table, fan_out, slotted_page
 from visualsys.primitives.pages import PageStore
+from visualsys.primitives.tree_math import binary_levels, levels_for, route, spoken_count
 
 TOPIC = Topic(
     slug="b-tree",
@@ -41,97 +30,6 @@ PAGES = {p: {f"id {3 * (p - 1) + i + 1}": name for i, name in enumerate(names)}
                                     ("jo", "kim", "lu")], start=1)}  # rows on pages 1-4
 READS = (3, 1, 4)  # pages a lookup reads, in order
 FIND, ADD = 43, 11  # a key found in a leaf; a key whose insert splits every page up to the root
-
-
-def levels_for(n: int, fanout: int) -> int:
-    """Fewest levels of a tree with ``fanout`` children a node that can hold ``n`` keys (exact integers)."""
-    h = 1
-    while fanout**h < n:
-        h += 1
-    return h
-
-
-def binary_levels(n: int) -> int:
-    """Levels of a perfectly balanced binary tree of ``n`` keys: the least h with 2^h - 1 >= n."""
-    return (n).bit_length()
-
-
-def route(keys: tuple[int, ...], key: int) -> str:
-    """What a reader of one page concludes about ``key``."""
-    if key in keys:
-        return "there it is"
-    if key < keys[0]:
-        return f"{key} is below {keys[0]}"
-    if key > keys[-1]:
-        return f"{key} is above {keys[-1]}"
-    i = next(i for i, k in enumerate(keys) if k > key)
-    return f"{key} is between {keys[i - 1]} and {keys[i]}"
-
-
-def big(n: int) -> str:
-    """A count as the narration says it: 250,000 or 62.5 billion."""
-    for size, word in ((10**9, "billion"), (10**6, "million")):
-        if n >= size:
-            return f"{n / size:g} {word}"
-    return f"{n:,}"
-
-
-def on_words(scene: ExplainerScene, beat, starts: list[str | None], step: float = 0.6) -> dict:
-    """``run_time`` and ``rate_func`` that start stage ``i`` of a staged verb on bookmark ``starts[i]``.
-
-    A ``None`` start follows the stage before; ``"end"`` is the beat's last ``step``.
-    The stages of a verb such as :meth:`BTree.search` take equal shares of its
-    animation; the rate function spends ``step`` seconds on each, from its
-    word, and holds in between.
-    """
-    now, n = scene.time, len(starts)
-    t0 = [now] * n
-    for i, mark in enumerate(starts):
-        if mark == "end":  # the last step of the beat
-            t0[i] = beat.end - step
-        else:
-            t0[i] = beat.bookmark_time(mark) if mark else (t0[i - 1] + step if i else now)
-    end = max(beat.end, t0[-1] + step) - now
-    spans = [(t - now, min(step, (t0[i + 1] if i + 1 < n else now + end) - t)) for i, t in enumerate(t0)]
-
-    def rate(u: float) -> float:
-        t = u * end
-        done = sum(1 for s, d in spans if t >= s + d)
-        current = next(((t - s) / d for s, d in spans if s <= t < s + d), 0.0)
-        return 1.0 if u >= 1 else min(1.0, (done + current) / n)
-
-    return {"run_time": end, "rate_func": rate}
-
-
-def flash(tree: BTree, nodes: list[int], color=theme.YELLOW) -> AnimationGroup:
-    """Flash the keys of ``nodes``, each in place (keys, not boxes: a box animated alone covers its keys)."""
-    snap = tree.state.snapshot()
-    return AnimationGroup(*(Indicate(tree.key_mobject(k), color=color) for n in nodes for k in snap.keys(n)))
-
-
-def sheets(count: int, width: float, height: float, color=theme.OUTLINE, filled: bool = False) -> VGroup:
-    """A row of ``count`` pages drawn as small cards."""
-    return VGroup(*(RoundedRectangle(width=width, height=height, corner_radius=0.05, stroke_color=color,
-                                     stroke_width=0 if filled else theme.STROKE_THIN,
-                                     fill_color=color if filled else theme.SURFACE, fill_opacity=1)
-                    for _ in range(count))).arrange(RIGHT, buff=0.1)
-
-
-def fan(parent: VGroup, shown: int) -> VGroup:
-    """``shown`` child pages under ``parent`` joined by pointers, and a gap for the rest."""
-    kids = sheets(shown, 0.45, 0.6).next_to(parent, DOWN, buff=1.0)
-    dots = label("…", theme.BODY, theme.MUTED).next_to(kids, RIGHT, buff=0.3)
-    lines = VGroup(*(Line(parent.get_bottom(), k.get_top()) for k in kids))
-    lines.set_stroke(theme.BLUE, theme.STROKE_THIN)
-    return VGroup(lines, kids, dots)
-
-
-def read_bar(name: str, reads: int, color) -> VGroup:
-    """``reads`` page icons in a row under a caption."""
-    squares = sheets(reads, 0.24, 0.32, color, filled=True)
-    caption = VGroup(label(name, theme.BODY, theme.TEXT, weight="BOLD"),
-                     label(f"{reads} page reads", theme.BODY, color)).arrange(RIGHT, buff=0.3)
-    return VGroup(caption, squares).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
 
 
 class BTreeTopic(ExplainerScene):
@@ -172,16 +70,10 @@ class BTreeTopic(ExplainerScene):
 
         # -- fan-out ---------------------------------------------------------------------------------
         self.chapter("Fan-out")
-        cells = ["key", "ptr", "key", "ptr", "…", "key", "ptr"]
-        node = VGroup(*(label(c, theme.LABEL, theme.MUTED if c == "ptr" else theme.TEXT, mono=True)
-                        for c in cells)).arrange(RIGHT, buff=0.35)
-        box = RoundedRectangle(width=node.width + 0.6, height=0.75, corner_radius=theme.CORNER,
-                               stroke_color=theme.YELLOW, stroke_width=theme.STROKE,
-                               fill_color=theme.SURFACE_HI, fill_opacity=1)
-        wide = VGroup(box, node.move_to(box)).to_edge(UP, buff=0.7)
+        box, node = slotted_page(["key", "ptr", "key", "ptr", "…", "key", "ptr"]).to_edge(UP, buff=0.7)
         fit = label(f"{PAGE_KB} KB / ({KEY_BYTES} + {POINTER_BYTES}) bytes = {FIT}", theme.LABEL, theme.TEXT,
-                    mono=True).next_to(wide, DOWN, buff=0.6)
-        kids = fan(box, 9)
+                    mono=True).next_to(VGroup(box, node), DOWN, buff=0.6)
+        kids = fan_out(box, 9)
         fanout = label(f"fan-out ≈ {FANOUT}", theme.BODY, theme.BLUE).next_to(kids, RIGHT, buff=0.4)
         with self.voiceover("So fill each page with keys. With 8-byte keys and 8-byte pointers, "
                             f'<bookmark mark="fit"/>one {PAGE_KB}-kilobyte page holds {FIT} pairs; '
@@ -195,26 +87,19 @@ class BTreeTopic(ExplainerScene):
 
         reach = [FANOUT**h for h in range(1, levels_for(ROWS, FANOUT) + 1)]
         height = len(reach)
-        rows = VGroup(*(VGroup(label(f"{h} level{'s' if h > 1 else ''}", theme.BODY, theme.MUTED),
-                               label(f"{n:,}", theme.BODY, theme.TEXT, mono=True))
-                        for h, n in enumerate(reach, start=1)))
-        for row in rows:
-            row.arrange(RIGHT, buff=0.6)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.28)
-        right = max(r[1].get_right()[0] for r in rows)
-        for r in rows:  # right-align the numbers
-            r[1].shift((right - r[1].get_right()[0]) * RIGHT)
+        rows = count_table([(f"{h} level{'s' if h > 1 else ''}", f"{n:,}")
+                            for h, n in enumerate(reach, start=1)])
         short = label("< 1 billion", theme.LABEL, theme.RED)
         enough = label("≥ 1 billion", theme.LABEL, theme.GREEN)
         short.next_to(rows[-2][1], RIGHT, buff=0.5)
         enough.next_to(rows[-1][1], RIGHT, buff=0.5)
         VGroup(rows, short, enough).next_to(kids, DOWN, buff=0.6).set_x(-1.2)
         with self.voiceover("Levels multiply. "
-                            f'<bookmark mark="l1"/>One page reaches {big(reach[0])} keys, '
-                            f'<bookmark mark="l2"/>two levels {big(reach[1])}, '
-                            f'<bookmark mark="l3"/>three, {big(reach[2])}: '
+                            f'<bookmark mark="l1"/>One page reaches {spoken_count(reach[0])} keys, '
+                            f'<bookmark mark="l2"/>two levels {spoken_count(reach[1])}, '
+                            f'<bookmark mark="l3"/>three, {spoken_count(reach[2])}: '
                             '<bookmark mark="short"/>still short of a billion. '
-                            f'<bookmark mark="l4"/>Four reach {big(reach[3])}. '
+                            f'<bookmark mark="l4"/>Four reach {spoken_count(reach[3])}. '
                             f'<bookmark mark="log"/>Log base {FANOUT} of a billion is '
                             f"{math.log(ROWS, FANOUT):.1f}: round up, {height} levels.") as beat:
             self.wait_until_bookmark("l1")
@@ -249,7 +134,7 @@ class BTreeTopic(ExplainerScene):
                             f'<bookmark mark="few"/>these hold at most {st.max_keys}, '
                             "so you can read them.") as beat:
             self.play(FadeIn(tree), run_time=beat.time_until_bookmark("few"))
-            self.play(flash(tree, [st.root.id]), run_time=beat.get_remaining_duration())
+            self.play(tree.highlight([st.root.id]), run_time=beat.get_remaining_duration())
         snap, found = st.snapshot(), st.search(FIND)
         steps = [route(snap.keys(n), FIND) for n in found.path]
         marks = [f"r{i}" for i in range(found.reads)]
@@ -257,7 +142,7 @@ class BTreeTopic(ExplainerScene):
                         for i, (m, s) in enumerate(zip(marks, steps, strict=True)))
         with self.voiceover(f"Find {FIND}, starting at the root. {said} "
                             f'<bookmark mark="done"/>{found.reads} page reads.') as beat:
-            self.play(tree.search(FIND), **on_words(self, beat, [*marks, "done"]))
+            self.play(tree.search(FIND), **beat.on_words([*marks, "done"]))
 
         # -- insert and split ---------------------------------------------------------------------------
         self.chapter("Insert and split")
@@ -273,19 +158,19 @@ class BTreeTopic(ExplainerScene):
                             'moves up. <bookmark mark="s1"/>That overfills the parent, which splits and '
                             f'sends {medians[1]} up; <bookmark mark="s2"/>and the root splits too, '
                             f"pushing {medians[2]} into a brand-new root.") as beat:
-            self.play(insert, **on_words(self, beat, ["path", None, "leaf", "over", "s0", "s1", "s2", "end"]))
+            self.play(insert, **beat.on_words(["path", None, "leaf", "over", "s0", "s1", "s2", "end"]))
         with self.voiceover(f"The tree grew from {before} levels to {st.height}, at the top. "
                             '<bookmark mark="leaves"/>So every leaf stays the same distance from the root, '
                             "and every search costs the same number of reads.") as beat:
-            self.play(flash(tree, [st.root.id]), run_time=beat.time_until_bookmark("leaves"))
-            self.play(flash(tree, st.snapshot().levels()[-1], theme.GREEN),
+            self.play(tree.highlight([st.root.id]), run_time=beat.time_until_bookmark("leaves"))
+            self.play(tree.highlight(st.snapshot().levels()[-1], color=theme.GREEN),
                       run_time=beat.get_remaining_duration())
 
         # -- against a binary tree -------------------------------------------------------------------------
         self.chapter("Versus a binary tree")
         self.play(FadeOut(tree))
-        binary = read_bar("binary tree", binary_levels(ROWS), theme.ORANGE)
-        btree = read_bar("B-tree", levels_for(ROWS, FANOUT), theme.GREEN)
+        binary = cost_bar("binary tree", binary_levels(ROWS), theme.ORANGE)
+        btree = cost_bar("B-tree", levels_for(ROWS, FANOUT), theme.GREEN)
         VGroup(binary, btree).arrange(DOWN, aligned_edge=LEFT, buff=0.9).center()
         with self.voiceover("Compare a balanced binary tree, with two children a node. "
                             f'<bookmark mark="bin"/>A billion keys make it {binary_levels(ROWS)} levels '

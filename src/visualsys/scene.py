@@ -146,6 +146,58 @@ class Beat:
         """Seconds from now until the beat's audio ends plus ``buff``, in whole frames (at least one)."""
         return frame_count(self.end - self.scene.time + buff, config.frame_rate) / config.frame_rate
 
+    def on_words(self, starts: Sequence[str | None], step: float = 0.6) -> dict[str, Any]:
+        """``run_time`` and ``rate_func`` that start stage ``i`` of a staged verb on bookmark ``starts[i]``.
+
+        A staged verb (such as ``BTree.search`` or ``BTree.insert``) plays its
+        stages as equal shares of one animation. The rate function returned here
+        spends ``step`` seconds on each stage, starting on its bookmark, and holds
+        in between, so each stage lands on the word that names it. The animation
+        lasts until the beat's audio ends (or the last stage's ``step`` is done).
+
+        Parameters
+        ----------
+        starts
+            One entry per stage: a bookmark of this beat; ``None`` to follow the
+            stage before by ``step`` (the first stage: now); or ``"end"`` for the
+            beat's last ``step`` seconds.
+        step
+            Seconds each stage takes.
+
+        Returns
+        -------
+        dict
+            ``{"run_time": ..., "rate_func": ...}``: use as ``self.play(verb, **beat.on_words([...]))``.
+
+        Raises
+        ------
+        ValueError
+            If ``starts`` is empty or ``step`` is not positive.
+        BookmarkError
+            If a start names a bookmark the beat does not have.
+        """
+        if not starts:
+            raise ValueError("starts must not be empty")
+        if step <= 0:
+            raise ValueError(f"step must be > 0, got {step}")
+        now, n = self.scene.time, len(starts)
+        t0 = [now] * n
+        for i, mark in enumerate(starts):
+            if mark == "end":  # the last step of the beat
+                t0[i] = self.end - step
+            else:
+                t0[i] = self.bookmark_time(mark) if mark else (t0[i - 1] + step if i else now)
+        end = max(self.end, t0[-1] + step) - now
+        spans = [(t - now, min(step, (t0[i + 1] if i + 1 < n else now + end) - t)) for i, t in enumerate(t0)]
+
+        def rate(u: float) -> float:
+            t = u * end
+            done = sum(1 for s, d in spans if t >= s + d)
+            current = next(((t - s) / d for s, d in spans if s <= t < s + d), 0.0)
+            return 1.0 if u >= 1 else min(1.0, (done + current) / n)
+
+        return {"run_time": end, "rate_func": rate}
+
     def written_words(self) -> list[Word]:
         """The written words with scene times, for captions."""
         out = []

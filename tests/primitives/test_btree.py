@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from manim import Animation, tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from visualsys import ExplainerScene
+from visualsys import ExplainerScene, theme
 from visualsys.primitives.btree import BTree, BTreeSnapshot, BTreeState, layout_btree
 
 __module_test__ = "btree"
@@ -325,6 +325,22 @@ def test_insert_counts_page_reads_and_lands_the_key():
     assert tree._pool.specs["reads"] == (expected_reads,)
     assert drawn_as_spec(tree, "reads")
     assert_drawing_matches(tree)
+
+
+def test_highlight_flashes_each_key_of_the_nodes_in_place():
+    tree = BTree(BTreeState.from_keys(KEYS_30, order=4))
+    snap = tree.state.snapshot()
+    leaves = snap.levels()[-1]
+    anim = tree.highlight(leaves, color=theme.GREEN)
+    flashed = [a.mobject for a in anim.animations]
+    assert flashed == [tree.key_mobject(k) for n in leaves for k in snap.keys(n)]
+    before = {k: tree.key_mobject(k).get_center().copy() for k in tree.state.keys()}
+    run(lambda scene: (scene.add(tree), scene.play(tree.highlight([snap.root]))))
+    assert tree.state.snapshot() == snap  # the tree is unchanged ...
+    assert all(np.allclose(tree.key_mobject(k).get_center(), c) for k, c in before.items())  # in place
+    for bad, message in (([], "must not be empty"), ([10_000], "unknown")):
+        with pytest.raises(ValueError, match=message):
+            tree.highlight(bad)
 
 
 def test_insert_many_and_missing_keys():

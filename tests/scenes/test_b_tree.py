@@ -1,6 +1,5 @@
 import importlib.util
 from pathlib import Path
-from types import SimpleNamespace
 
 from manim.utils.testing.frames_comparison import frames_comparison
 
@@ -27,8 +26,8 @@ def test_the_fan_out_arithmetic():
     assert topic.levels_for(topic.FANOUT**3, topic.FANOUT) == 3  # exactly full: no extra level
     assert topic.binary_levels(topic.ROWS) == 30
     assert 2**29 - 1 < topic.ROWS <= 2**30 - 1
-    assert [topic.big(n) for n in (500, 250_000, 125_000_000, 62_500_000_000)] == [
-        "500", "250,000", "125 million", "62.5 billion"]
+    reach = [topic.FANOUT**h for h in range(1, 5)]  # the numbers the "Levels multiply" beat says
+    assert [topic.spoken_count(n) for n in reach] == ["500", "250,000", "125 million", "62.5 billion"]
 
 
 def test_the_search_and_the_insert_the_narration_describes():
@@ -47,20 +46,3 @@ def test_the_search_and_the_insert_the_narration_describes():
     assert tree.height == 4 and tree.snapshot().keys(tree.root.id) == (71,)
     tree.validate()  # still sorted and balanced: every leaf at the same depth
 
-
-def test_stages_start_on_their_words():
-    beat = SimpleNamespace(end=10.0, bookmark_time={"a": 2.0, "b": 5.0}.get)
-    scene = SimpleNamespace(time=1.0)
-    cue = topic.on_words(scene, beat, ["a", None, "b", "end"], step=0.5)
-    run, rate = cue["run_time"], cue["rate_func"]
-    assert run == 9.0
-
-    def at(t):  # the verb's progress at scene time t
-        return rate((t - 1.0) / run)
-
-    assert at(1.0) == 0 and at(1.9) == 0  # nothing before the first word
-    assert at(2.5) == 0.25 and at(3.0) == 0.5  # stage 1 on "a", stage 2 right after it
-    assert at(4.9) == 0.5 and at(5.5) == 0.75  # holds, then stage 3 on "b"
-    assert at(9.5) == 0.75 and at(10.0) == 1.0  # the last stage in the beat's last half second
-    samples = [rate(i / 200) for i in range(201)]
-    assert all(x <= y for x, y in zip(samples, samples[1:], strict=False))

@@ -22,6 +22,8 @@ from manim import (
     LEFT,
     RIGHT,
     Animation,
+    AnimationGroup,
+    Indicate,
     Line,
     ManimColor,
     RoundedRectangle,
@@ -801,6 +803,36 @@ class BTree(VGroup):
         if not anims:
             raise ValueError("keys must not be empty")
         return Succession(*anims, group=self)
+
+    def highlight(self, node_ids: Iterable[int], *, color: ManimColor = theme.YELLOW) -> Animation:
+        """Flash the keys of the nodes ``node_ids`` in ``color``, each in place; the tree is unchanged.
+
+        The keys flash rather than the boxes: a box animated alone would be drawn over its keys.
+
+        Parameters
+        ----------
+        node_ids
+            Node ids of the current snapshot (e.g. ``state.root.id`` or a row of
+            :meth:`BTreeSnapshot.levels`).
+        color
+            The flash colour.
+
+        Raises
+        ------
+        ValueError
+            If ``node_ids`` is empty, names a node the tree does not have, or the nodes hold no keys.
+        """
+        snap = self.state.snapshot()
+        ids = list(node_ids)
+        if not ids:
+            raise ValueError("node_ids must not be empty")
+        missing = [n for n in ids if n not in snap.nodes]
+        if missing:
+            raise ValueError(f"node_ids must be nodes of the tree, got unknown {missing}")
+        keys = [k for n in ids for k in snap.keys(n)]
+        if not keys:
+            raise ValueError(f"nodes {ids} hold no keys to highlight")
+        return AnimationGroup(*(Indicate(self.key_mobject(k), color=color) for k in keys))
 
     def search(self, key: Any) -> Animation:
         """Look ``key`` up: the path lights up page by page; the key (or the dead end) is marked."""
