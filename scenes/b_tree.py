@@ -25,9 +25,8 @@ FANOUT = 500  # a round number under FIT: the page keeps a header and some slack
 ROWS = 10**9
 KEYS = [31, 82, 14, 36, 71, 55, 67, 90, 44, 69, 98, 86, 34, 73, 83, 81, 46, 75, 49, 10, 88, 15, 43, 42, 78,
         77]  # inserted in this order: a tree 3 levels tall
-PAGES = {p: {f"id {3 * (p - 1) + i + 1}": name for i, name in enumerate(names)}
-         for p, names in enumerate([("ann", "bob", "cy"), ("dee", "eve", "fay"), ("gus", "hal", "ivy"),
-                                    ("jo", "kim", "lu")], start=1)}  # rows on pages 1-4
+NAMES = "ann bob cy dee eve fay gus hal ivy jo kim lu".split()  # rows id 1-12, three to a page
+PAGES = {p: {f"id {i + 1}": NAMES[i] for i in range(3 * p - 3, 3 * p)} for p in range(1, 5)}
 READS = (3, 1, 4)  # pages a lookup reads, in order
 FIND, ADD = 43, 11  # a key found in a leaf; a key whose insert splits every page up to the root
 
@@ -86,13 +85,10 @@ class BTreeTopic(ExplainerScene):
             self.play(FadeIn(kids, lag_ratio=0.1), FadeIn(fanout), run_time=beat.get_remaining_duration())
 
         reach = [FANOUT**h for h in range(1, levels_for(ROWS, FANOUT) + 1)]
-        height = len(reach)
         rows = count_table([(f"{h} level{'s' if h > 1 else ''}", f"{n:,}")
                             for h, n in enumerate(reach, start=1)])
-        short = label("< 1 billion", theme.LABEL, theme.RED)
-        enough = label("≥ 1 billion", theme.LABEL, theme.GREEN)
-        short.next_to(rows[-2][1], RIGHT, buff=0.5)
-        enough.next_to(rows[-1][1], RIGHT, buff=0.5)
+        short = label("< 1 billion", theme.LABEL, theme.RED).next_to(rows[-2][1], RIGHT, buff=0.5)
+        enough = label("≥ 1 billion", theme.LABEL, theme.GREEN).next_to(rows[-1][1], RIGHT, buff=0.5)
         VGroup(rows, short, enough).next_to(kids, DOWN, buff=0.6).set_x(-1.2)
         with self.voiceover("Levels multiply. "
                             f'<bookmark mark="l1"/>One page reaches {spoken_count(reach[0])} keys, '
@@ -101,7 +97,7 @@ class BTreeTopic(ExplainerScene):
                             '<bookmark mark="short"/>still short of a billion. '
                             f'<bookmark mark="l4"/>Four reach {spoken_count(reach[3])}. '
                             f'<bookmark mark="log"/>Log base {FANOUT} of a billion is '
-                            f"{math.log(ROWS, FANOUT):.1f}: round up, {height} levels.") as beat:
+                            f"{math.log(ROWS, FANOUT):.1f}: round up, {len(reach)} levels.") as beat:
             self.wait_until_bookmark("l1")
             for i, until in enumerate(["l2", "l3", "short"]):
                 self.play(FadeIn(rows[i], shift=0.2 * UP), run_time=beat.time_until_bookmark(until))
