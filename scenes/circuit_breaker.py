@@ -60,12 +60,12 @@ class CircuitBreaker(ExplainerScene):
         # -- closed: count the failures ---------------------------------------------------------------
         self.chapter("Closed")
         cb = self.breaker = CircuitBreakerState(failure_threshold=THRESHOLD, reset_timeout=TIMEOUT)
-        sm = StateMachine([CLOSED, OPEN, HALF_OPEN], cb.transitions(), width=7.5, height=3.6,
+        sm = StateMachine([CLOSED, OPEN, HALF_OPEN], cb.transitions(), width=7.5, height=3.9,
                           colors={CLOSED: theme.GREEN, OPEN: theme.RED, HALF_OPEN: theme.YELLOW})
         sm.to_edge(UP, buff=0.5).to_edge(LEFT, buff=1.0)
         stream = RequestStream(client_label="orders", limiter_label="circuit breaker",
                                backend_label="payments", reject_tag="fast fail", width=10.5,
-                               spacing=GAP).scale(1.2).to_edge(DOWN, buff=0.5)
+                               spacing=GAP).scale(1.2).to_edge(DOWN, buff=0.8)
         clock = Readout("time", "0 s", color=theme.TEXT)
         fails = Readout("failures in a row", f"0 / {THRESHOLD}", color=theme.ORANGE)
         retry = Readout("probe at", "-", color=theme.YELLOW)

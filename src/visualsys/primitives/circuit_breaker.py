@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 CLOSED, OPEN, HALF_OPEN = "CLOSED", "OPEN", "HALF-OPEN"
 STATES = (CLOSED, OPEN, HALF_OPEN)
-#: Event names of the transitions (the trip event names the threshold, see :meth:`CircuitBreakerState.trip_event`).
+#: Event names of the transitions (the trip event's name says the threshold:
+#: :attr:`CircuitBreakerState.trip_event`).
 TIMEOUT, PROBE_OK, PROBE_FAILS = "timeout", "probe ok", "probe fails"
 
 
