@@ -804,7 +804,10 @@ class CallStack(VGroup):
         chip.scale(self._scale())
         end = self._corner_spot(self._parts.piece(caller_key, "box"))
         move = self._parts.transient(chip, travel(start, end))
-        return group(self, [move, *ch.besides(caller_key)], ch.of(caller_key))
+        # the caller's header makes room first, then the received value and locals appear (no overlap)
+        moved = [a for k, a in [*ch.leaving.items(), *ch.changed.items()] if k[0] == caller_key]
+        added = [a for k, a in ch.entering.items() if k[0] == caller_key]
+        return group(self, [move, *ch.besides(caller_key)], moved, added)
 
     def _corner_spot(self, box: Mobject) -> np.ndarray:
         """Where a return value sits on a card: near its top right corner."""

@@ -392,7 +392,7 @@ class CallTree(VGroup):
         "active": (theme.BLUE, theme.SURFACE_HI, theme.TEXT, 1.0),
         "repeat": (theme.YELLOW, theme.SURFACE_HI, theme.YELLOW, 1.0),
         "cached": (theme.TEAL, theme.SURFACE_HI, theme.TEAL, 1.0),
-        "pruned": (theme.OUTLINE, theme.SURFACE, theme.MUTED, 0.25),
+        "pruned": (theme.OUTLINE, theme.BACKGROUND, theme.MUTED, 0.4),  # opacity of box and edge only
     }
 
     def _node(self, uid: int) -> dict[str, VMobject]:
@@ -410,9 +410,8 @@ class CallTree(VGroup):
         c = self._centres[uid]
         box.move_to(c)
         text.move_to(c)
-        if opacity < 1:
-            box.set_fill(opacity=opacity).set_stroke(opacity=opacity)
-            text.set_opacity(opacity)
+        if opacity < 1:  # a faded outline; the text stays legible (MUTED)
+            box.set_stroke(opacity=opacity)
         return {"box": box, "text": text}
 
     def _edge(self, uid: int) -> VMobject:
@@ -425,7 +424,7 @@ class CallTree(VGroup):
         line = Line(a, b, stroke_color=theme.BLUE if on else theme.OUTLINE,
                     stroke_width=theme.STROKE if on else theme.STROKE_THIN)
         if role == "pruned":
-            line.set_stroke(opacity=0.25)
+            line.set_stroke(opacity=self._STYLE["pruned"][3])
         return line
 
     def _build(self) -> Pieces:
