@@ -724,9 +724,12 @@ class CallStack(VGroup):
             parts.update(pieces("banner", self._banner(slot)))
         return {k: self._place(m) for k, m in parts.items()}
 
-    def _sync(self) -> Changes:
+    def _sync(self, drop: bool = True) -> Changes:
+        """Redraw; new pieces drop in from above (``drop``) or fade in where they are."""
         return self._parts.sync(
-            self._build(), enter_shift=0.3 * DOWN * self._scale(), exit_shift=0.3 * UP * self._scale()
+            self._build(),
+            enter_shift=0.3 * DOWN * self._scale() if drop else ORIGIN,
+            exit_shift=0.3 * UP * self._scale(),
         )
 
     # -- read-only helpers ------------------------------------------------------------
@@ -796,7 +799,7 @@ class CallStack(VGroup):
         top_key = ("frame", self.state.top.uid)
         start = self._corner_spot(self._parts.piece(top_key, "box")) if top_key in self._parts else None
         self.state.pop(return_value, into)
-        ch = self._sync()
+        ch = self._sync(drop=False)  # the caller's new value and locals fade in in place, below its header
         if return_value is NO_VALUE or not self.state.frames or start is None:
             return group(self, ch.all())
         caller_key = ("frame", self.state.top.uid)
