@@ -13,7 +13,6 @@ TOPIC = Topic(
     category="System Design",
     summary="How a circuit breaker stops calls to a failing service, fails fast, and probes for recovery.",
     tags=("resilience", "microservices", "fail fast", "cascading failure"),
-    lexicon={"500": "five hundred"},
 )
 
 THRESHOLD, TIMEOUT = 3, 5  # failures in a row that trip it; seconds it stays open before a probe
