@@ -7,10 +7,13 @@ from visualsys.primitives import (
     BTree,
     BTreeState,
     CallStack,
+    CallTree,
+    CallTreeState,
     Cluster,
     CodePanel,
     HashRing,
     Log,
+    PageStore,
     RequestStream,
     SlidingWindow,
     StateMachine,
@@ -33,6 +36,11 @@ FACT = """def fact(n):
     if n <= 1:
         return 1
     return n * fact(n - 1)"""
+
+
+def fib(call, n):
+    """Fibonacci, written against CallTreeState.trace's ``call``."""
+    return n if n < 2 else call(n - 1) + call(n - 2)
 
 
 class PrimitivesTour(ExplainerScene):
@@ -103,6 +111,17 @@ class PrimitivesTour(ExplainerScene):
                   '<bookmark mark="2"/>and a consumer remembers how far it has read.',
                   lambda: log.append_many([("k1", "add"), ("k2", "view"), ("k1", "buy")]),
                   lambda: log.add_consumer("A"))
+
+        pages = PageStore(pages={1: {"alice": 100}, 2: {"bob": 100}}, cached=[1])
+        self.stop("PageStore", pages, 'A page store is a buffer pool over disk pages. <bookmark mark="1"/>A write '
+                  'dirties the page in memory, <bookmark mark="2"/>and a flush writes it back to disk.',
+                  lambda: pages.write("alice", 70, lsn=3), lambda: pages.flush())
+
+        tree = CallTree(CallTreeState.trace(fib, 4, name="fib"), width=10, height=4.5, shown=0)
+        self.stop("CallTree", tree, 'A call tree traces a real recursive function. <bookmark mark="1"/>'
+                  f'Naive fib of four makes {tree.state.calls} calls, <bookmark mark="2"/>and the repeats are the '
+                  'ones a cache would skip.',
+                  lambda: tree.grow(), lambda: tree.mark(tree.state.memo_cut()[1], "pruned"))
 
         transitions = [("CLOSED", "failures", "OPEN"), ("OPEN", "timeout", "HALF-OPEN"),
                        ("HALF-OPEN", "probe ok", "CLOSED"), ("HALF-OPEN", "probe fails", "OPEN")]
