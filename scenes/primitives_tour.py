@@ -26,7 +26,7 @@ from visualsys.primitives import (
 TOPIC = Topic(
     slug="primitives-tour",
     title="The visualsys primitives",
-    length=100,
+    length=115,
     category="visualsys",
     summary="Every reusable visual in the library, each doing its job for a few seconds.",
     tags=("primitives", "reference"),
