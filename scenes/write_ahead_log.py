@@ -20,6 +20,7 @@ TOPIC = Topic(
 PAGES = {1: {"alice": 100, "frank": 40}, 2: {"bob": 100, "erin": 20}, 3: {"carol": 20, "dave": 80}}
 AMOUNT = 30  # alice pays bob
 SCALE = 1.25 # the pages drawn larger than the log: they are the picture's subject
+FLASH = 0.8  # seconds a highlighted log record flashes
 APPEND = 0.5  # seconds: an append is quick (and the end slot's offset never lingers over the new one)
 DAVE = 0  # what the second transaction, never committed, sets dave to
 
@@ -56,9 +57,9 @@ class WriteAheadLog(ExplainerScene):
         pages.to_corner(UP + LEFT, buff=0.6).shift(0.5 * RIGHT)
         log.next_to(pages, DOWN, buff=0.5)
         log.shift((pages.disk_card(1).get_left() - log.cell(0).get_left())[0] * RIGHT)  # cells under pages
-        client = Callout("client", color=theme.MUTED).next_to(pages.memory_card(3), RIGHT, buff=0.7)
+        client = Callout("client", color=theme.MUTED).to_corner(DOWN + RIGHT, buff=0.7)  # clear of pages
         lift = (log.get_bottom() - pages.get_bottom())[1] / 2  # the pages sit centred until the log comes
-        VGroup(pages, client).shift(lift * UP)
+        pages.shift(lift * UP)
         alice, bob = st.value("alice"), st.value("bob")
         with self.voiceover("A database keeps its tables in pages on disk "
                             '<bookmark mark="mem"/>and works on copies in memory. '
@@ -66,13 +67,15 @@ class WriteAheadLog(ExplainerScene):
                             "two rows, on two pages.") as beat:
             self.play(FadeIn(pages), run_time=beat.time_until_bookmark("mem"))
             self.play(*(pages.load(p) for p in st.page_ids), run_time=beat.time_until_bookmark("tx"))
-            self.play(FadeIn(client), Circumscribe(pages.memory_card(1), color=theme.BLUE),
-                      Circumscribe(pages.memory_card(2), color=theme.BLUE), run_time=beat.get_remaining_duration())
+            self.play(FadeIn(client), *(Circumscribe(pages.memory_card(p), color=theme.BLUE) for p in (1, 2)),
+                      run_time=beat.get_remaining_duration())
         with self.voiceover("Writing both pages before answering costs two random writes, "
-                            '<bookmark mark="half"/>and a crash between them leaves half a transfer.') as beat:
+                            '<bookmark mark="half"/>and a crash between them leaves half a '
+                            "transfer.") as beat:
             self.play(Message(f"alice={alice - AMOUNT}").travel(pages.memory_card(1), pages.disk_card(1)),
                       run_time=beat.time_until_bookmark("half"))
-            self.play(Message(f"bob={bob + AMOUNT}").travel(pages.memory_card(2), pages.disk_card(2), lost=True),
+            self.play(Message(f"bob={bob + AMOUNT}").travel(pages.memory_card(2), pages.disk_card(2),
+                                                            lost=True),
                       run_time=beat.get_remaining_duration())
 
         # -- the log first ----------------------------------------------------------------------------
@@ -80,7 +83,7 @@ class WriteAheadLog(ExplainerScene):
         with self.voiceover('Instead, each change is first appended to the log: <bookmark mark="a"/>alice '
                             f'is now {alice - AMOUNT}, <bookmark mark="b"/>bob {bob + AMOUNT}. '
                             '<bookmark mark="pg"/>Then the pages in memory change, and are dirty.') as beat:
-            self.play(VGroup(pages, client).animate.shift(lift * DOWN), FadeIn(log), run_time=1)
+            self.play(pages.animate.shift(lift * DOWN), FadeIn(log), run_time=1)
             self.play(Message(f"move {AMOUNT}").travel(client, log.end_mobject()),
                       run_time=beat.time_until_bookmark("a"))
             a = log.state.next_offset
@@ -88,33 +91,34 @@ class WriteAheadLog(ExplainerScene):
             self.wait_until_bookmark("b")
             self.play(log.append("bob", bob + AMOUNT), run_time=APPEND)
             self.wait_until_bookmark("pg")
-            self.play(pages.write("alice", alice - AMOUNT, lsn=a), pages.write("bob", bob + AMOUNT, lsn=a + 1),
-                      run_time=beat.get_remaining_duration())
-        with self.voiceover('Then a commit record, <bookmark mark="fsync"/>and one fsync makes the log durable. '
-                            '<bookmark mark="ack"/>Only then does the client hear: committed. '
+            self.play(pages.write("alice", alice - AMOUNT, lsn=a),
+                      pages.write("bob", bob + AMOUNT, lsn=a + 1), run_time=beat.get_remaining_duration())
+        with self.voiceover('Then a commit record, <bookmark mark="fsync"/>and one fsync makes the log '
+                            'durable. <bookmark mark="ack"/>Only then does the client hear: committed. '
                             '<bookmark mark="lazy"/>The pages are written later.') as beat:
             self.play(log.append(None, "COMMIT"), run_time=APPEND)
             self.wait_until_bookmark("fsync")
             commit = log.state.records[-1].offset
             self.play(log.fsync(), run_time=beat.time_until_bookmark("ack"))
-            self.acked = (commit, log.state.synced_index)  # for tests: the commit record was durable at the ack
-            self.play(Message("committed", theme.GREEN).travel(log.cell(commit), client, arc=1.0),
+            self.acked = (commit, log.state.synced_index)  # for tests: durable up to here at the ack
+            self.play(Message("committed", theme.GREEN).travel(log.cell(commit), client),
                       run_time=beat.time_until_bookmark("lazy"))
-            self.play(Circumscribe(pages.memory_card(1), color=theme.YELLOW),
-                      Circumscribe(pages.memory_card(2), color=theme.YELLOW), run_time=beat.get_remaining_duration())
+            self.play(*(Circumscribe(pages.memory_card(p), color=theme.YELLOW) for p in (1, 2)),
+                      run_time=beat.get_remaining_duration())
         seq = label("sequential: appends at the end", theme.SMALL, theme.GREEN).next_to(log, DOWN, buff=0.3)
         rnd = label("random writes,\none per page", theme.SMALL, theme.RED)
         rnd.next_to(pages.disk_card(3), RIGHT, buff=0.3)
         with self.voiceover('Appending is sequential: one fsync per commit, '
                             '<bookmark mark="rnd"/>not a random write for every page changed.') as beat:
             self.play(FadeIn(seq, shift=0.2 * UP), run_time=beat.time_until_bookmark("rnd"))
-            self.play(FadeIn(rnd), Circumscribe(pages.disk_card(1), color=theme.RED),
-                      Circumscribe(pages.disk_card(2), color=theme.RED), run_time=beat.get_remaining_duration())
+            self.play(FadeIn(rnd), *(Circumscribe(pages.disk_card(p), color=theme.RED) for p in (1, 2)),
+                      run_time=beat.get_remaining_duration())
 
         # -- crash ------------------------------------------------------------------------------------------
         self.chapter("Crash")
         dave = st.value("dave")
-        power = Callout("power fails", color=theme.RED).next_to(client, DOWN, buff=0.3).align_to(client, RIGHT)
+        power = Callout("power fails", color=theme.RED, size=theme.SMALL)
+        power.next_to(pages.memory_card(3), RIGHT, buff=0.3)
         with self.voiceover(f"Another transaction logs dave is now {DAVE}, "
                             '<bookmark mark="crash"/>and the power fails. <bookmark mark="gone"/>Memory is '
                             'gone, dirty pages and all, <bookmark mark="tail"/>plus the log record never '
@@ -135,18 +139,20 @@ class WriteAheadLog(ExplainerScene):
                         stroke_width=theme.STROKE_THIN, max_tip_length_to_length_ratio=0.3)
         replay = log.state.replay(ckpt)
         a, b = [r for r in replay if r.key is not None]
-        with self.voiceover("On restart, redo begins at the last checkpoint, since older changes are on "
-                            f'disk. <bookmark mark="a"/>In order: {a.key} is {a.value} again, '
-                            f'<bookmark mark="b"/>{b.key} {b.value}. <bookmark mark="whole"/>The acknowledged '
-                            f"transfer is back, and dave keeps his {dave}.") as beat:
-            self.play(FadeIn(start), FadeIn(pointer), log.highlight(ckpt, theme.BLUE),
+        with self.voiceover('On restart, redo begins at the last checkpoint, <bookmark mark="older"/>since '
+                            f'older changes are on disk. <bookmark mark="a"/>In order: {a.key} is {a.value} '
+                            f'again, <bookmark mark="b"/>{b.key} {b.value}. <bookmark mark="whole"/>The '
+                            f"acknowledged transfer is back, and dave keeps his {dave}.") as beat:
+            self.play(FadeIn(start), FadeIn(pointer), log.highlight(ckpt, theme.BLUE), run_time=FLASH)
+            self.wait_until_bookmark("older")
+            self.play(*(Circumscribe(pages.disk_card(p), color=theme.BLUE) for p in st.page_ids),
                       run_time=beat.time_until_bookmark("a"))
-            self.play(log.highlight(a.offset, theme.BLUE), pages.redo(a.key, a.value, a.offset),
-                      run_time=beat.time_until_bookmark("b"))
-            self.play(log.highlight(b.offset, theme.BLUE), pages.redo(b.key, b.value, b.offset),
-                      run_time=beat.time_until_bookmark("whole"))
-            self.play(log.highlight(replay[-1].offset, theme.GREEN), Circumscribe(pages.disk_card(3)),
-                      run_time=beat.get_remaining_duration())
+            self.play(log.highlight(a.offset, theme.BLUE), run_time=FLASH)  # the record, then its page
+            self.play(pages.redo(a.key, a.value, a.offset), run_time=beat.time_until_bookmark("b"))
+            self.play(log.highlight(b.offset, theme.BLUE), run_time=FLASH)
+            self.play(pages.redo(b.key, b.value, b.offset), run_time=beat.time_until_bookmark("whole"))
+            self.play(log.highlight(replay[-1].offset, theme.GREEN), run_time=FLASH)
+            self.play(Circumscribe(pages.disk_card(3)), run_time=beat.get_remaining_duration())
 
         # -- checkpoint --------------------------------------------------------------------------------------
         self.chapter("Checkpoints")
@@ -155,12 +161,13 @@ class WriteAheadLog(ExplainerScene):
                             '<bookmark mark="rec"/>logs a checkpoint record, '
                             '<bookmark mark="trunc"/>and the log before it can go.') as beat:
             self.play(FadeOut(start), FadeOut(pointer), run_time=beat.time_until_bookmark("flush"))
-            self.play(pages.flush(durable_lsn=log.state.synced_index), run_time=beat.time_until_bookmark("rec"))
+            self.play(pages.flush(durable_lsn=log.state.synced_index),
+                      run_time=beat.time_until_bookmark("rec"))
             self.play(log.append(None, "CKPT"), run_time=APPEND)
             self.play(log.fsync(), run_time=beat.time_until_bookmark("trunc"))
             self.play(log.truncate(log.state.records[-1].offset), run_time=beat.get_remaining_duration())
 
-        # -- takeaway ---------------------------------------------------------------------------------------------
+        # -- takeaway --------------------------------------------------------------------------------------
         self.chapter("Takeaway")
         self.play(FadeOut(pages), FadeOut(log), FadeOut(client))
         lines = VGroup(label("Log the change and fsync it before you say yes.", theme.HEADING, theme.TEXT),

@@ -78,7 +78,9 @@ def test_redo_applies_only_changes_the_page_does_not_hold():
 def test_lsns_on_a_page_only_grow():
     s = PageStoreState(PAGES)
     s.write("alice", 70, lsn=3)
-    with pytest.raises(ValueError, match="page 1 already holds LSN 3; a new change needs a larger LSN, got 3"):
+    with pytest.raises(
+        ValueError, match="page 1 already holds LSN 3; a new change needs a larger LSN, got 3"
+    ):
         s.write("frank", 1, lsn=3)
     s.write("frank", 1)  # a change without a log is allowed (a plain buffer pool)
     assert s.memory[1].lsn == 3

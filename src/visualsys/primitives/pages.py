@@ -22,10 +22,7 @@ from typing import Any
 import numpy as np
 from manim import (
     DOWN,
-    LEFT,
     ORIGIN,
-    RIGHT,
-    UP,
     Animation,
     DashedVMobject,
     Indicate,
@@ -113,7 +110,9 @@ class PageStoreState:
         for pid, rows in pages.items():
             for key in rows:
                 if key in self._home:
-                    raise ValueError(f"key {key!r} is on page {self._home[key]} and page {pid}: one page per key")
+                    raise ValueError(
+                        f"key {key!r} is on page {self._home[key]} and page {pid}: one page per key"
+                    )
                 self._home[key] = pid
             self.disk[pid] = Page(dict(rows))
         self.memory: dict[int, Page] = {}
@@ -187,7 +186,9 @@ class PageStoreState:
         pid = self.page_of(key)
         page = self.memory.get(pid) or self.disk[pid]
         if lsn is not None and lsn <= page.lsn:
-            raise ValueError(f"page {pid} already holds LSN {page.lsn}; a new change needs a larger LSN, got {lsn}")
+            raise ValueError(
+                f"page {pid} already holds LSN {page.lsn}; a new change needs a larger LSN, got {lsn}"
+            )
         self.load(pid)
         page = self.memory[pid]
         page.rows[key] = value
@@ -197,7 +198,7 @@ class PageStoreState:
         return pid
 
     def redo(self, key: str, value: object, lsn: int) -> bool:
-        """Re-apply a logged change unless its page already holds it (pageLSN >= ``lsn``); ``True`` if applied."""
+        """Redo a logged change unless the page has it (pageLSN >= ``lsn``); ``True`` if applied."""
         pid = self.page_of(key)
         self.load(pid)
         if self.memory[pid].lsn >= lsn:
@@ -338,7 +339,9 @@ class PageStore(VGroup):
         self._divider = divider
         self._w = self._name_col + len(state.disk) * (self._pw + self.GAP) - self.GAP
         self._h = 2 * self._ch + self._gap
-        self._frame = Rectangle(width=self._w, height=self._h, stroke_width=0, fill_opacity=0, stroke_opacity=0)
+        self._frame = Rectangle(
+            width=self._w, height=self._h, stroke_width=0, fill_opacity=0, stroke_opacity=0
+        )
         self._body, self._transients = VGroup(), VGroup()
         self.add(self._frame, self._body, self._transients)
         self._parts = Parts(self._body, self._transients)
@@ -388,11 +391,15 @@ class PageStore(VGroup):
         parts["header"] = header.move_to(np.array([left + header.width / 2, top - self.HEADER / 2 - 0.02, 0]))
         if dirty:
             tag = label("dirty", theme.SMALL, theme.YELLOW)
-            parts["dirty"] = tag.move_to(np.array([x + self._pw / 2 - 0.15 - tag.width / 2, header.get_y(), 0]))
+            parts["dirty"] = tag.move_to(
+                np.array([x + self._pw / 2 - 0.15 - tag.width / 2, header.get_y(), 0])
+            )
         for i, (key, value) in enumerate(page.rows.items()):
             row_y = top - self.HEADER - (i + 0.5) * self.ROW
             k = label(key, theme.SMALL, theme.TEXT, mono=True)
-            v = label(fmt_value(value), theme.SMALL, theme.YELLOW if key in changed else theme.TEXT, mono=True)
+            v = label(
+                fmt_value(value), theme.SMALL, theme.YELLOW if key in changed else theme.TEXT, mono=True
+            )
             parts[f"key:{key}"] = k.move_to(np.array([left + k.width / 2, row_y, 0]))
             right = x + self._pw / 2 - 0.15
             # keyed by the value too: a new value replaces the old one instead of cross-fading over it
@@ -502,7 +509,9 @@ class PageStore(VGroup):
         if self.state.load(pid):
             phases += [self._copy_travel(pid, up=True), self._sync().all()]
         if not self.state.redo(key, value, lsn):
-            return phased(self, *phases, Indicate(self.memory_card(pid), color=theme.MUTED, scale_factor=1.05))
+            return phased(
+                self, *phases, Indicate(self.memory_card(pid), color=theme.MUTED, scale_factor=1.05)
+            )
         swap = self._swap()
         flash = Indicate(self._parts.piece(("memory", pid), f"value:{key}={fmt_value(value)}"), color=color)
         return phased(self, *phases, *swap, flash)
@@ -518,7 +527,9 @@ class PageStore(VGroup):
     def crash(self) -> Animation:
         """Memory is lost: every cached page flashes red and falls away, leaving empty slots."""
         cached = [pid for pid in self.state.page_ids if pid in self.state.memory]
-        flashes = [Indicate(self._parts[("memory", pid)], color=theme.RED, scale_factor=1.05) for pid in cached]
+        flashes = [
+            Indicate(self._parts[("memory", pid)], color=theme.RED, scale_factor=1.05) for pid in cached
+        ]
         self.state.crash()
         return phased(self, flashes, self._sync(exit_shift=0.4 * DOWN).all())
 
