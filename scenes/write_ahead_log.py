@@ -173,9 +173,9 @@ class WriteAheadLog(ExplainerScene):
         lines = VGroup(label("Log the change and fsync it before you say yes.", theme.HEADING, theme.TEXT),
                        label("The pages catch up later; after a crash, the log rebuilds them.",
                              theme.BODY, theme.BLUE)).arrange(DOWN, buff=0.45)
-        with self.voiceover('So: <bookmark mark="l1"/>log the change and fsync it before you say yes. '
-                            '<bookmark mark="l2"/>The pages catch up later, and after a crash, '
-                            "the log rebuilds them.") as beat:
+        with self.voiceover('Write-ahead logging, in short: <bookmark mark="l1"/>log the change and fsync it '
+                            'before you say yes. <bookmark mark="l2"/>The data pages can catch up later, '
+                            "because after a crash, the log rebuilds them.") as beat:
             self.wait_until_bookmark("l1")
             self.play(FadeIn(lines[0], shift=0.2 * RIGHT), run_time=beat.time_until_bookmark("l2"))
             self.play(FadeIn(lines[1], shift=0.2 * RIGHT), run_time=beat.get_remaining_duration())
