@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..topics import TopicError, load_file
 from .progress import Event
+from .workers import default_workers
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ class Batch:
         if self._stopping:
             return Outcome(item.name, 130, 0.0, "not started: interrupted")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        if "VISUALSYS_RENDER_WORKERS" not in os.environ:  # share the CPUs between the topics at once
+            env["VISUALSYS_RENDER_WORKERS"] = str(max(1, default_workers() // self.jobs))
         duration = None
         with tempfile.TemporaryFile("w+", encoding="utf-8") as err, subprocess.Popen(
             child_command(item.path, self.render_args), stdout=subprocess.PIPE, stderr=err,

@@ -44,7 +44,7 @@ from typing import Any
 import av
 import manim
 import numpy as np
-from manim import Camera, tempconfig
+from manim import tempconfig
 from manim.utils.iterables import list_update
 from PIL import Image
 
@@ -58,7 +58,9 @@ from . import interrupts
 from .chapters import YOUTUBE_MIN_CHAPTERS, Chapter, chapters_text, youtube_chapters
 from .files import TMP_PREFIX, check_writable, file_mode
 from .lock import exclusive
-from .mux import mux
+from .fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
+from .mux import encode_audio, mux
+from .parallel import Sections, SharedNarrator, default_workers, merge, plan
 from .presets import QUALITIES, Quality
 from .progress import Reporter
 from .sources import file_sha256, source_closure
@@ -90,6 +92,10 @@ class RenderResult:
     poster_time: float
     seconds: dict[str, float] = field(default_factory=dict)
     synth_calls: int = 0
+    #: Plays of the scene, and how many were drawn (the rest came from Manim's cache).
+    plays: int = 0
+    plays_drawn: int = 0
+    workers: int = 1
 
     @property
     def video(self) -> Path:
@@ -192,17 +198,43 @@ class _Follower:
         """The scene as it stands, drawn at :data:`POSTER_SIZE`."""
         scene = self.scene
         scene_camera: Any = scene.camera
-        camera = Camera(pixel_width=POSTER_SIZE[0], pixel_height=POSTER_SIZE[1],
-                        background_color=scene_camera.background_color)
+        camera = FastCamera(pixel_width=POSTER_SIZE[0], pixel_height=POSTER_SIZE[1],
+                            background_color=scene_camera.background_color)
         camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
         return camera.get_image().convert("RGB")
 
 
+@dataclass
+class SceneRun:
+    """A scene that ran: the scene, its silent video, what followed it, and which plays were drawn."""
+
+    scene: ExplainerScene
+    video: Path
+    follower: _Follower
+    plays: int
+    drawn: list[int]
+    cached: list[int]
+    workers: int
+
+
 def run_scene(
     scene_cls: type[ExplainerScene], quality: Quality, narrator: Narrator, media_dir: Path, name: str,
-    reporter: Reporter | None = None,
-) -> tuple[ExplainerScene, Path, _Follower]:
-    """Run ``scene_cls`` with Manim; return the scene, its silent video and what followed it."""
+    reporter: Reporter | None = None, *, workers: int = 1, expected_frames: int = 0,
+    while_waiting: Callable[[ExplainerScene], Any] | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> SceneRun:
+    """Run ``scene_cls`` with Manim into a silent video.
+
+    With ``workers`` > 1 the later parts of the video are drawn by forked
+    processes (:mod:`.parallel`) while this one draws the first part and then
+    replays the rest; ``expected_frames`` (the last render's length, or the
+    topic's target) places the boundaries. ``while_waiting(scene)`` runs once
+    this process has the whole scene, before it waits for the others.
+    Every drawn play is one segment in Manim's cache (the next render reuses
+    the unchanged plays); the segments are stitched in play order without
+    re-encoding. ``config_overrides`` are extra Manim settings (the tests use
+    a lossless codec to compare frames).
+    """
     options = {
         "pixel_height": quality.height,
         "pixel_width": quality.width,
@@ -214,15 +246,53 @@ def run_scene(
         "write_to_movie": True,
         "format": "mp4",
         "disable_caching": False,
+        "video_encoder_options": quality.encoder_options,
+        "max_files_cached": -1,  # pruned below, once every process is done with the cache
+        **(config_overrides or {}),
     }
-    with tempconfig(options):
-        scene = scene_cls(narrator=narrator)
-        follower = _Follower(scene, quality.fps, reporter or Reporter())
-        follower.install()
-        scene.render()
-        follower.finish()
-        video = Path(scene.renderer.file_writer.movie_file_path)
-    return scene, video, follower
+    bounds = plan(expected_frames, workers, quality.replay_share, PARENT_EXTRA_SHARE)
+    reporter = reporter or Reporter()
+    with tempconfig(options), fast_paths():
+        shared = SharedNarrator(narrator) if len(bounds) > 1 and narrator.cache_dir is not None else narrator
+        with Sections(scene_cls, shared, bounds) as sections:
+            renderer = SectionRenderer(first_frame=0, stop_frame=sections.first_stop)
+            scene = scene_cls(narrator=shared, renderer=renderer)  # type: ignore[arg-type]
+            follower = _Follower(scene, quality.fps, reporter)
+            follower.install()
+            scene.render()
+            follower.finish()
+            if while_waiting is not None:
+                while_waiting(scene)
+            if sections.children:
+                reporter.stage("waiting for the other sections")
+            parts = sections.results()
+        narrator.synth_calls += sum(p.synth_calls for p in parts)
+        segments = merge(renderer.num_plays, renderer.segments(), *(p.segments for p in parts))
+        video = Path(renderer.file_writer.movie_file_path)
+        stitch(segments, video)
+        _keep_recent(segments, renderer.file_writer.partial_movie_directory)
+    drawn = sorted(renderer.drawn + [i for p in parts for i in p.drawn])
+    cached = sorted(renderer.cached + [i for p in parts for i in p.cached])
+    return SceneRun(scene, video, follower, renderer.num_plays, drawn, cached, len(bounds))
+
+
+#: Segments kept in a topic's Manim cache beyond those of the last render (older ones are pruned).
+CACHE_SLACK = 100
+#: Share of a render's work the calling process does after the scene (narration track) while others draw.
+PARENT_EXTRA_SHARE = 0.05
+
+
+def _keep_recent(segments: list[str], directory: Path) -> None:
+    """Mark the segments just used as recent, then prune the cache's least recently used ones."""
+    from manim.utils.caching import prune_segment_cache
+
+    now = time.time()
+    for seg in set(segments):
+        try:
+            os.utime(seg, (now, os.stat(seg).st_mtime))
+        except OSError:
+            pass
+    prune_segment_cache(directory, len(set(segments)) + CACHE_SLACK)
 
 
 def tool_versions(narrator: Narrator) -> dict[str, str]:
@@ -346,6 +416,7 @@ def render_topic(
     log: Callable[[str], None] = _log_nothing,
     reporter: Reporter | None = None,
     caption_mode: str = "sidecar",
+    workers: int | None = None,
 ) -> RenderResult:
     """Render ``entry`` and write its outputs to ``out_dir``.
 
@@ -370,10 +441,17 @@ def render_topic(
     caption_mode
         ``"sidecar"`` writes SRT/VTT files only; ``"burn"`` also draws the
         captions into the picture (re-encoding it).
+    workers
+        Processes drawing parts of the video at once; ``None``: see
+        :func:`~.parallel.default_workers` (the CPUs available, or
+        ``VISUALSYS_RENDER_WORKERS``). The picture is the same for any number.
     """
     if caption_mode not in ("sidecar", "burn"):
         raise ValueError(f"caption_mode must be 'sidecar' or 'burn', got {caption_mode!r}")
     q = QUALITIES[quality]
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
     out_dir = Path(out_dir)
     check_writable(out_dir)
     reporter = reporter or Reporter()
@@ -390,10 +468,21 @@ def render_topic(
     total_frames, total_beats = _previous(targets["metadata"], q.fps)
     with exclusive(Path(work_dir) / "manim" / f"{slug}.lock", on_wait=waiting):
         t0 = time.perf_counter()
-        reporter.begin(slug, total_frames or int(entry.topic.length * q.fps), total_beats)
+        expected = total_frames or int(entry.topic.length * q.fps)
+        reporter.begin(slug, expected, total_beats)
         try:
             reporter.stage(f"running the scene at {q.label}")
-            scene, silent, follower = run_scene(entry.scene, q, narrator, media_dir, slug, reporter)
+            narration = media_dir / f"{slug}.narration.m4a"
+
+            def mix(scene: ExplainerScene) -> None:  # while other processes still draw
+                reporter.stage(f"mixing the narration ({len(scene.beats)} beats)")
+                duration = int(round(scene.time * q.fps)) / q.fps
+                track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
+                encode_audio(track, TRACK_RATE, narration)
+
+            run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
+                            workers=workers, expected_frames=expected, while_waiting=mix)
+            scene, silent, follower = run.scene, run.video, run.follower
             times["scene"] = time.perf_counter() - t0
             frames = int(round(scene.time * q.fps))
             duration = frames / q.fps
@@ -401,8 +490,7 @@ def render_topic(
             poster_time = min(follower.poster_time, (frames - 1) / q.fps)
 
             t1 = time.perf_counter()
-            reporter.stage(f"mixing the narration ({len(scene.beats)} beats) and muxing")
-            track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
+            reporter.stage("muxing the narration")
             words = [w for b in scene.beats for w in b.written_words()]
             cues = clip_cues(captions.build_cues(words, [b.end for b in scene.beats]), duration)
             chapters = youtube_chapters(scene.chapters, duration)
@@ -423,7 +511,7 @@ def render_topic(
                 burn_captions(silent, cues, picture)
             staging = _Staging(targets)
             try:
-                mux(picture, track, TRACK_RATE, staging.path("video"))
+                mux(picture, narration, TRACK_RATE, staging.path("video"))
                 staging.path("srt").write_text(captions.to_srt(cues), encoding="utf-8")
                 staging.path("vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
                 staging.path("chapters").write_text(chapters_text(chapters, duration), encoding="utf-8")
@@ -446,4 +534,4 @@ def render_topic(
         finally:
             reporter.end()
     return RenderResult(slug, targets, duration, frames, chapters, poster_time, times,
-                        narrator.synth_calls - calls_before)
+                        narrator.synth_calls - calls_before, run.plays, len(run.drawn), run.workers)

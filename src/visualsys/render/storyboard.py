@@ -62,24 +62,68 @@ def clock(seconds: float) -> str:
     return f"{int(m)}:{s:04.1f}"
 
 
-def frames_by_index(video: Path, indices: Sequence[int]) -> list[np.ndarray]:
-    """Decode the frames numbered ``indices`` (0-based) as RGB arrays, in one pass.
+#: Seek instead of decoding on when the next wanted frame is this many seconds ahead.
+SEEK_AHEAD = 2.0
 
-    An index past the end gives the last frame.
+
+def frames_by_index(video: Path, indices: Sequence[int]) -> list[np.ndarray]:
+    """Decode the frames numbered ``indices`` (0-based) as RGB arrays.
+
+    Frames are found by their timestamps; a wanted frame more than
+    :data:`SEEK_AHEAD` seconds past the last one decoded is reached by
+    seeking to the key frame before it (every Manim segment starts with one),
+    not by decoding everything in between. An index past the end gives the
+    last frame.
     """
     if not indices:
         return []
-    wanted, stop = set(indices), max(indices)
     got: dict[int, np.ndarray] = {}
     with av.open(str(video)) as c:
-        last = None
-        for n, frame in enumerate(c.decode(c.streams.video[0])):
-            last = frame
-            if n in wanted:
-                got[n] = frame.to_ndarray(format="rgb24")
-            if n >= stop:
-                break
+        stream = c.streams.video[0]
+        rate = float(stream.average_rate or stream.guessed_rate or 0)
+        if rate <= 0 or stream.time_base is None:
+            return _frames_in_one_pass(c, indices)
+        stream.thread_type = "AUTO"
+        tb = float(stream.time_base)
+        last: av.VideoFrame | None = None
+        position = -1  # index of the last frame decoded
+        decoded = None
+        for target in sorted(set(indices)):
+            if last is not None and position >= target:  # already passed (cannot happen in a constant-rate video)
+                got[target] = last.to_ndarray(format="rgb24")
+                continue
+            if decoded is None or target - position > SEEK_AHEAD * rate:
+                c.seek(max(0, int((target / rate) / tb)), stream=stream, backward=True, any_frame=False)
+                decoded = c.decode(stream)
+            for frame in decoded:
+                if frame.pts is None:  # no timestamps to go by: decode everything once
+                    return _frames_in_one_pass(c, indices, restart=True)
+                last, position = frame, int(round(frame.pts * tb * rate))
+                if position >= target:
+                    break
+            else:
+                decoded = iter(())  # end of the video: the rest are the last frame
+            if last is not None and position >= target:
+                got[target] = last.to_ndarray(format="rgb24")
         final = last.to_ndarray(format="rgb24") if last is not None else np.zeros((2, 2, 3), np.uint8)
+    return [got.get(i, final) for i in indices]
+
+
+def _frames_in_one_pass(c: av.container.InputContainer, indices: Sequence[int],
+                        restart: bool = False) -> list[np.ndarray]:
+    """Decode from the start, counting frames (for a video without usable timestamps)."""
+    if restart:
+        c.seek(0)
+    wanted, stop = set(indices), max(indices)
+    got: dict[int, np.ndarray] = {}
+    last = None
+    for n, frame in enumerate(c.decode(c.streams.video[0])):
+        last = frame
+        if n in wanted:
+            got[n] = frame.to_ndarray(format="rgb24")
+        if n >= stop:
+            break
+    final = last.to_ndarray(format="rgb24") if last is not None else np.zeros((2, 2, 3), np.uint8)
     return [got.get(i, final) for i in indices]
 
 
