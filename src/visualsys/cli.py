@@ -222,8 +222,8 @@ def _reporting(stack: ExitStack, progress_json: bool) -> tuple[Reporter, Callabl
 
     if progress_json:
         return Reporter(JsonLinesSink(sys.stdout)), say
-    if in_ci():
-        return Reporter(), lambda message: None
+    if in_ci():  # no progress bars, but the occasional sentence (waiting for a lock ...) still shows
+        return Reporter(), say
     if sys.stderr.isatty():
         board = stack.enter_context(RichBoard())
         return Reporter(board), lambda message: board.console.print(f"  {message}", highlight=False)
