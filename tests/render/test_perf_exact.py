@@ -120,7 +120,8 @@ def stock_render(scene_cls, quality: Quality, media: Path) -> Path:
 
 def ours(scene_cls, quality: Quality, media: Path, workers: int, cache: Path | None = None):
     return run_scene(scene_cls, quality, _narrator(cache), media, "ours", workers=workers,
-                     expected_frames=160 * quality.fps // 15, config_overrides={**LOSSLESS, "verbosity": "ERROR"})
+                     expected_frames=160 * quality.fps // 15,
+                     config_overrides={**LOSSLESS, "verbosity": "ERROR"})
 
 
 def assert_same_video(a: Path, b: Path) -> int:
@@ -129,7 +130,8 @@ def assert_same_video(a: Path, b: Path) -> int:
     assert len(fa) == len(fb), f"{len(fa)} frames vs {len(fb)}"
     assert ra == rb
     for i, (x, y) in enumerate(zip(fa, fb, strict=True)):
-        assert np.array_equal(x, y), f"frame {i} differs in {int(np.count_nonzero((x != y).any(axis=2)))} pixels"
+        differing = int(np.count_nonzero((x != y).any(axis=2)))
+        assert np.array_equal(x, y), f"frame {i} differs in {differing} pixels"
     expected = [Fraction(i) / ra for i in range(len(fa))]
     assert ta == expected, "frame timestamps are not exactly k / fps"
     assert tb == expected, "frame timestamps are not exactly k / fps"
@@ -283,7 +285,7 @@ def test_storyboard_seeking_finds_the_same_frames_as_decoding_through(tmp_path):
 def test_plan_splits_into_increasing_ranges(total, workers):
     bounds = plan(total, workers, 0.3, 0.05)
     assert bounds[0] == 0 and len(bounds) == (workers if workers > 1 else 1)
-    assert all(a < b for a, b in zip(bounds, bounds[1:]))
+    assert all(a < b for a, b in zip(bounds, bounds[1:], strict=False))
     assert bounds[-1] < total
 
 

@@ -31,27 +31,27 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from fractions import Fraction
 from contextlib import contextmanager
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
 from manim import config
-from manimpango import PangoUtils
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.camera.camera import Camera
 from manim.mobject.mobject import Mobject
-from manim.mobject.types.vectorized_mobject import VMobject
 from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 from manim.mobject.text.text_mobject import MarkupText, Text
+from manim.mobject.types.vectorized_mobject import VMobject
 from manim.renderer import cairo_renderer
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 from manim.utils import hashing
 from manim.utils.exceptions import EndSceneEarlyException
+from manimpango import PangoUtils
 
 #: numpy.isclose's default relative tolerance, as Manim uses it for point equality.
 _RTOL = 1.0e-5
@@ -103,7 +103,8 @@ class FastCamera(Camera):
             if not (abs(ex - sx) <= atol + _RTOL * abs(sx) and abs(ey - sy) <= atol + _RTOL * abs(sy)):
                 starts.append(k)
         starts.append(n)
-        move_to, curve_to, new_sub_path, close_path = ctx.move_to, ctx.curve_to, ctx.new_sub_path, ctx.close_path
+        move_to, curve_to = ctx.move_to, ctx.curve_to
+        new_sub_path, close_path = ctx.new_sub_path, ctx.close_path
         for j in range(len(starts) - 1):
             s, e = starts[j], starts[j + 1]
             if e - s < nppcc:
@@ -121,7 +122,7 @@ class FastCamera(Camera):
 
 
 def _svg_path_deepcopy(self: VMobjectFromSVGPath, memo: dict[int, Any]) -> VMobjectFromSVGPath:
-    """``Mobject.__deepcopy__``, sharing the parsed SVG path (read once, at creation) instead of cloning it."""
+    """``Mobject.__deepcopy__``, sharing the parsed SVG path (read once, at creation), not cloning it."""
     parsed = self.__dict__.get("path_obj")
     if parsed is not None:
         memo[id(parsed)] = parsed
@@ -176,7 +177,7 @@ def _locked_parse(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _locked_remove_last_m(original: Callable[[str], None]) -> Callable[[str], None]:
-    """manimpango's ``remove_last_M`` (run on every text, cached or not) made safe for several processes.
+    """Manimpango's ``remove_last_M`` (run on every text, cached or not) made safe for several processes.
 
     The original rewrites the SVG in place, truncating it first: a process
     parsing the same file at that moment reads nothing. Here it runs on a
@@ -310,13 +311,13 @@ class _AtomicSegmentEncoder(VideoSegmentEncoder):
         try:
             frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
             if repeat > 1:
-                cc = self._stream.codec_context
+                cc: Any = self._stream.codec_context
                 frame = frame.reformat(cc.width, cc.height, cc.format, threads=cc.thread_count)
             frame.time_base = time_base
             for _ in range(repeat):
                 frame.pts = self._next_pts
                 self._next_pts += 1
-                for packet in self._stream.encode(frame):
+                for packet in self._stream.encode(frame):  # type: ignore[union-attr,arg-type]
                     self._container.mux(packet)
         except BaseException as error:
             raise self._operation_error("encode", error) from error
@@ -342,7 +343,7 @@ class SegmentWriter(SceneFileWriter):
         super().open_partial_movie_stream(animation_index=animation_index, file_path=file_path)
         job = self._current_encode_job
         if job is not None:  # in-flight lookups and messages use the final name, as in Manim
-            job.path = job.encoder.final
+            job.path = job.encoder.final  # type: ignore[attr-defined]
 
     def finish(self) -> None:
         """Wait for the segment encoders; leave stitching to :func:`stitch`."""
@@ -498,8 +499,8 @@ def stitch(segments: list[str], out: Path) -> None:
         raise ValueError("nothing to stitch: no segments")
     manifest = "".join(f"file 'file:{Path(s).as_posix()}'\n" for s in segments).encode()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(io.BytesIO(manifest), format="concat", options={"safe": "0", "an": "1"}) as src, \
-            av.open(str(out), mode="w") as dst:
+    src: Any = av.open(io.BytesIO(manifest), format="concat", options={"safe": "0", "an": "1"})
+    with src, av.open(str(out), mode="w") as dst:
         vin = src.streams.video[0]
         vout = dst.add_stream_from_template(template=vin)
         for packet in src.demux(vin):

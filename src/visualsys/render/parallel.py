@@ -96,7 +96,7 @@ def plan(total_frames: int, workers: int, replay_share: float = 0.2, parent_extr
 
 
 class SharedNarrator:
-    """A :class:`~visualsys.narration.cache.Narrator` whose missing clips are synthesised by one process at a time.
+    """A :class:`~visualsys.narration.cache.Narrator` whose missing clips one process at a time synthesises.
 
     Before synthesising, a process takes an exclusive lock on
     ``<cache>/.synth.lock`` and looks in the cache again: a clip another

@@ -37,6 +37,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,14 @@ from .. import __version__
 from ..narration import captions
 from ..narration.cache import Narrator
 from ..narration.mix import TRACK_RATE, narration_track
+from ..narration.speech import Speech
 from ..scene import ExplainerScene
 from ..topics import TopicEntry
 from . import interrupts
 from .chapters import YOUTUBE_MIN_CHAPTERS, Chapter, chapters_text, youtube_chapters
+from .fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
 from .files import TMP_PREFIX, check_writable, file_mode
 from .lock import exclusive
-from .fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
 from .mux import encode_audio, mux
 from .parallel import Sections, SharedNarrator, default_workers, merge, plan
 from .presets import QUALITIES, Quality
@@ -378,6 +380,11 @@ def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
     return [replace(c, end=min(c.end, duration)) for c in cues if c.start < duration]
 
 
+def _mix_to_aac(beats: list[tuple[float, Speech]], duration: float, out: Path) -> None:
+    """The narration track of ``beats``, ``duration`` long, encoded to AAC in ``out``."""
+    encode_audio(narration_track(beats, duration, TRACK_RATE), TRACK_RATE, out)
+
+
 class _Staging:
     """Temporary files in the output folder, renamed onto their targets together by :meth:`commit`."""
 
@@ -470,15 +477,17 @@ def render_topic(
         t0 = time.perf_counter()
         expected = total_frames or int(entry.topic.length * q.fps)
         reporter.begin(slug, expected, total_beats)
+        mixer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="visualsys-mix")
         try:
             reporter.stage(f"running the scene at {q.label}")
             narration = media_dir / f"{slug}.narration.m4a"
+            mixed: list[Future[None]] = []
 
-            def mix(scene: ExplainerScene) -> None:  # while other processes still draw
-                reporter.stage(f"mixing the narration ({len(scene.beats)} beats)")
+            def mix(scene: ExplainerScene) -> None:
+                # in a thread, while other processes still draw and this one stitches and draws the storyboard
+                beats = [(b.start, b.speech) for b in scene.beats]
                 duration = int(round(scene.time * q.fps)) / q.fps
-                track = narration_track(((b.start, b.speech) for b in scene.beats), duration, TRACK_RATE)
-                encode_audio(track, TRACK_RATE, narration)
+                mixed.append(mixer.submit(_mix_to_aac, beats, duration, narration))
 
             run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
                             workers=workers, expected_frames=expected, while_waiting=mix)
@@ -490,7 +499,6 @@ def render_topic(
             poster_time = min(follower.poster_time, (frames - 1) / q.fps)
 
             t1 = time.perf_counter()
-            reporter.stage("muxing the narration")
             words = [w for b in scene.beats for w in b.written_words()]
             cues = clip_cues(captions.build_cues(words, [b.end for b in scene.beats]), duration)
             chapters = youtube_chapters(scene.chapters, duration)
@@ -511,7 +519,6 @@ def render_topic(
                 burn_captions(silent, cues, picture)
             staging = _Staging(targets)
             try:
-                mux(picture, narration, TRACK_RATE, staging.path("video"))
                 staging.path("srt").write_text(captions.to_srt(cues), encoding="utf-8")
                 staging.path("vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
                 staging.path("chapters").write_text(chapters_text(chapters, duration), encoding="utf-8")
@@ -526,12 +533,16 @@ def render_topic(
                 )
                 staging.path("metadata").write_text(
                     json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+                reporter.stage("muxing the narration")
+                mixed[0].result()
+                mux(picture, narration, TRACK_RATE, staging.path("video"))
                 staging.commit()
             finally:
                 staging.discard()
             times["audio_and_outputs"] = time.perf_counter() - t1
             times["total"] = time.perf_counter() - t0
         finally:
+            mixer.shutdown(wait=True)
             reporter.end()
     return RenderResult(slug, targets, duration, frames, chapters, poster_time, times,
                         narrator.synth_calls - calls_before, run.plays, len(run.drawn), run.workers)

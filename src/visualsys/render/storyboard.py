@@ -89,7 +89,7 @@ def frames_by_index(video: Path, indices: Sequence[int]) -> list[np.ndarray]:
         position = -1  # index of the last frame decoded
         decoded = None
         for target in sorted(set(indices)):
-            if last is not None and position >= target:  # already passed (cannot happen in a constant-rate video)
+            if last is not None and position >= target:  # already passed (not in a constant-rate video)
                 got[target] = last.to_ndarray(format="rgb24")
                 continue
             if decoded is None or target - position > SEEK_AHEAD * rate:
