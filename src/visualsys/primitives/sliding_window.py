@@ -25,7 +25,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Rational, Real
 from typing import Literal
 
 from manim import (
@@ -46,25 +45,14 @@ from manim import (
 
 from .. import theme
 from .request_stream import Area, KeyedPool, Spec, hexc, r6, steps, text, validate_size
+from .token_bucket import Number, _exact  # the same exact-time maths as the bucket
 
 Mode = Literal["fixed", "sliding", "counter"]
 MODES: tuple[Mode, ...] = ("fixed", "sliding", "counter")
 
 #: Times, rates and levels: any real number; floats go through their shortest repr, so 0.1 is 1/10.
-Number = float | Fraction
 
 # -- model (no Manim) ----------------------------------------------------------
-
-
-def _exact(x: Number, name: str) -> Fraction:
-    """``x`` as an exact fraction (floats through their shortest repr, so 0.1 is 1/10)."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise ValueError(f"{name} must be a number, got {x!r}")
-    if isinstance(x, Rational):
-        return Fraction(x.numerator, x.denominator)
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x}")
-    return Fraction(repr(float(x)))
 
 
 @dataclass(frozen=True)
