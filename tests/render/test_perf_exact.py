@@ -313,5 +313,21 @@ def test_merge_refuses_gaps_and_overlaps():
         merge(2, {0: (0, "a"), 1: (4, "b")}, {1: (4, "b")})
 
 
+def test_workers_follow_the_environment_and_the_spare_cpus(monkeypatch):
+    from visualsys.render import workers
+
+    monkeypatch.setenv("VISUALSYS_RENDER_WORKERS", "3")
+    assert workers.default_workers() == 3
+    for bad in ("0", "two"):
+        monkeypatch.setenv("VISUALSYS_RENDER_WORKERS", bad)
+        with pytest.raises(ValueError, match="VISUALSYS_RENDER_WORKERS must be"):
+            workers.default_workers()
+    monkeypatch.delenv("VISUALSYS_RENDER_WORKERS")
+    monkeypatch.setattr(workers, "cpus", lambda: 4)
+    for load, expected in [(0.0, 4), (1.5, 3), (3.2, 1), (9.0, 1)]:
+        monkeypatch.setattr(workers.os, "getloadavg", lambda load=load: (load, load, load))
+        assert workers.default_workers() == expected
+
+
 def teardown_module():
     shutil.rmtree("/tmp/visualsys-test-media", ignore_errors=True)

@@ -457,10 +457,16 @@ class SectionRenderer(CairoRenderer):
             self.camera.pixel_array = own  # everything else draws on the camera's own array, as before
         self.add_frame(frame)
 
+    def release_buffers(self) -> None:
+        """Drop the ring of frame buffers (after the scene: the encoders are done with them)."""
+        self._ring = []
+        self.camera.pixel_array_to_cairo_context = {}  # their cairo surfaces hold the memory too
+
     def _next_buffer(self) -> np.ndarray:
         current = self.camera.pixel_array
         if not self._ring or self._ring[0].shape != current.shape:
             size = config.max_inflight_encoders * (config.encoder_queue_size + 1) + RING_SLACK
+            self.release_buffers()  # (their cairo contexts are cached by id: forget them with them)
             self._ring = [np.empty_like(current) for _ in range(size)]
             self._turn = 0
         self._turn = (self._turn + 1) % len(self._ring)

@@ -223,6 +223,7 @@ def run_scene(
     scene_cls: type[ExplainerScene], quality: Quality, narrator: Narrator, media_dir: Path, name: str,
     reporter: Reporter | None = None, *, workers: int = 1, expected_frames: int = 0,
     while_waiting: Callable[[ExplainerScene], Any] | None = None,
+    when_drawn: Callable[[ExplainerScene], Any] | None = None,
     config_overrides: dict[str, Any] | None = None,
 ) -> SceneRun:
     """Run ``scene_cls`` with Manim into a silent video.
@@ -231,7 +232,8 @@ def run_scene(
     processes (:mod:`.parallel`) while this one draws the first part and then
     replays the rest; ``expected_frames`` (the last render's length, or the
     topic's target) places the boundaries. ``while_waiting(scene)`` runs once
-    this process has the whole scene, before it waits for the others.
+    this process has the whole scene, before it waits for the others;
+    ``when_drawn(scene)`` once every process is done drawing.
     Every drawn play is one segment in Manim's cache (the next render reuses
     the unchanged plays); the segments are stitched in play order without
     re-encoding. ``config_overrides`` are extra Manim settings (the tests use
@@ -250,6 +252,7 @@ def run_scene(
         "disable_caching": False,
         "video_encoder_options": quality.encoder_options,
         "max_files_cached": -1,  # pruned below, once every process is done with the cache
+        "encoder_queue_size": ENCODER_QUEUE,
         **(config_overrides or {}),
     }
     bounds = plan(expected_frames, workers, quality.replay_share, PARENT_EXTRA_SHARE)
@@ -262,12 +265,15 @@ def run_scene(
             follower = _Follower(scene, quality.fps, reporter)
             follower.install()
             scene.render()
+            renderer.release_buffers()
             follower.finish()
             if while_waiting is not None:
                 while_waiting(scene)
             if sections.children:
                 reporter.stage("waiting for the other sections")
             parts = sections.results()
+        if when_drawn is not None:
+            when_drawn(scene)
         narrator.synth_calls += sum(p.synth_calls for p in parts)
         segments = merge(renderer.num_plays, renderer.segments(), *(p.segments for p in parts))
         video = Path(renderer.file_writer.movie_file_path)
@@ -278,6 +284,9 @@ def run_scene(
     return SceneRun(scene, video, follower, renderer.num_plays, drawn, cached, len(bounds))
 
 
+#: Frames queued for each segment encoder (Manim's default is 8): each queued 1080p frame is 8 MB,
+#: times the processes drawing at once; 4 keep the encoder as busy (measured: no change in wall time).
+ENCODER_QUEUE = 4
 #: Segments kept in a topic's Manim cache beyond those of the last render (older ones are pruned).
 CACHE_SLACK = 100
 #: Share of a render's work the calling process does after the scene (narration track) while others draw.
@@ -489,8 +498,12 @@ def render_topic(
                 duration = int(round(scene.time * q.fps)) / q.fps
                 mixed.append(mixer.submit(_mix_to_aac, beats, duration, narration))
 
+            # the mixer needs ~330 MB for a 90 s track: at 1080p it waits for the other processes to
+            # finish drawing, so their frame buffers and its arrays are not all in memory at once
             run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
-                            workers=workers, expected_frames=expected, while_waiting=mix)
+                            workers=workers, expected_frames=expected,
+                            while_waiting=mix if q.mix_while_drawing else None,
+                            when_drawn=None if q.mix_while_drawing else mix)
             scene, silent, follower = run.scene, run.video, run.follower
             times["scene"] = time.perf_counter() - t0
             frames = int(round(scene.time * q.fps))

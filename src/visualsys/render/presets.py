@@ -2,12 +2,23 @@
 
 Each preset also picks the x264 speed preset and CRF of Manim's per-play
 segments. Stock Manim encodes every quality with x264's default ``medium``
-preset at CRF 23; measured on consistent-hashing (``bench/render.py``), the
-faster presets below keep the encoder's error at or below that (PSNR of
-the decoded YUV against the frames sent in: medium/23 54.1 dB; ultrafast/23
-61.4 dB, superfast/23 55.4 dB at 480p; 53.3, 61.9 and 55.3 dB at 1080p) and
-cost 2-3x less CPU; the price is file size (ultrafast about 4x, superfast
-about 1.7x medium's), which matters for a publishable video, not a preview.
+preset at CRF 23. Measured on consistent-hashing's own frames (PSNR of the
+decoded YUV against the YUV sent in; ``bench/render.py`` has the timing):
+
+=================  ==========  ==============  ==============  ==============
+preset / CRF       480p PSNR   480p file size  480p encoder    1080p encoder
+                                               CPU             ms/frame
+=================  ==========  ==============  ==============  ==============
+medium / 23 stock  54.1 dB     0.70 MB         6.9 s           27
+superfast / 23     55.4 dB     1.16 MB         3.9 s           11-13
+ultrafast / 30     55.2 dB     1.60 MB         2.8 s           7-9
+ultrafast / 23     61.4 dB     2.62 MB         2.8 s           7-9
+=================  ==========  ==============  ==============  ==============
+
+So every preset here loses less to the encoder than stock does, for less
+than half its CPU; the price is file size (about 2.3x stock's at hd), which
+no one watching sees. ``ultrafast`` also drops the deblocking filter;
+flat graphics and text (these videos) show no blocking at CRF 30.
 """
 
 from __future__ import annotations
@@ -27,6 +38,8 @@ class Quality:
     crf: int = 23
     #: Rough share of a serial render spent replaying the scene (not drawing): balances parallel sections.
     replay_share: float = 0.2
+    #: Mix the narration while other processes still draw (faster; at 1080p it would exceed 1 GB).
+    mix_while_drawing: bool = True
 
     def __post_init__(self) -> None:
         if self.height <= 0 or self.height % 2:
@@ -56,8 +69,8 @@ QUALITIES = {
     "preview": Quality("preview", 480, 15, "854x480 at 15 fps: fast look, what CI renders",
                        x264_preset="ultrafast", crf=23, replay_share=0.3),
     "draft": Quality("draft", 720, 30, "1280x720 at 30 fps: review copy",
-                     x264_preset="superfast", crf=23, replay_share=0.15),
+                     x264_preset="ultrafast", crf=30, replay_share=0.15),
     "hd": Quality("hd", 1080, 60, "1920x1080 at 60 fps: publishable (the default)",
-                  x264_preset="superfast", crf=23, replay_share=0.08),
+                  x264_preset="ultrafast", crf=30, replay_share=0.08, mix_while_drawing=False),
 }
 DEFAULT_QUALITY = "hd"
