@@ -392,7 +392,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="alternating runs per variant (default 3)")
     parser.add_argument("--topic", default="consistent-hashing")
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes for the parallel variant (default: the CPUs)")
+                        help="processes for the parallel variant and the incremental runs "
+                             "(default: the CPUs)")
     parser.add_argument("--no-incremental", action="store_true", help="skip the edit-one-beat re-render")
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench",
                         help="scratch folder (default .cache/bench)")
@@ -402,10 +403,10 @@ def main() -> None:
         parser.error("--runs must be >= 1")
 
     sys.path.insert(0, str(ROOT / "src"))
-    from visualsys.render.workers import default_workers
+    from visualsys.render.workers import cpus
     from visualsys.topics import find
 
-    workers = args.workers or default_workers()
+    workers = args.workers or cpus()
     entry = find(args.topic, ROOT / "scenes")
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
