@@ -29,10 +29,28 @@ from .. import theme
 
 def label(text: str, size: int = theme.LABEL, color: ManimColor = theme.TEXT, mono: bool = False,
           weight: str = "NORMAL") -> Text:
-    """A line of text in the house font (``mono=True`` for code and identifiers)."""
+    """A line of text in the house font (``mono=True`` for code and identifiers).
+
+    Scenes make the same labels over and over (a node's name in every state
+    of a diagram): the first one with given arguments is made by Pango and
+    parsed from its SVG; later ones are copies of it, the same points and
+    style, at a tenth of the cost. Every call returns a new, independent object.
+    """
     if size < theme.SMALL:
         raise ValueError(f"size must be >= theme.SMALL ({theme.SMALL}) to stay readable, got {size}")
-    return Text(text, font=theme.MONO if mono else theme.FONT, font_size=size, color=color, weight=weight)
+    key = (text, size, tuple(ManimColor(color).to_rgba().tolist()), mono, weight)
+    made = _LABELS.get(key)
+    if made is None:
+        made = Text(text, font=theme.MONO if mono else theme.FONT, font_size=size, color=color, weight=weight)
+        if len(_LABELS) >= _LABELS_KEPT:
+            _LABELS.pop(next(iter(_LABELS)))
+        _LABELS[key] = made
+    return made.copy()
+
+
+#: Labels made in this process, by their arguments (the oldest dropped first past :data:`_LABELS_KEPT`).
+_LABELS: dict[tuple, Text] = {}
+_LABELS_KEPT = 1024
 
 
 class TitleCard(VGroup):
