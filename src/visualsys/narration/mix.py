@@ -100,7 +100,7 @@ def _x4(x: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _oversampling_gain() -> float:
-    """The most ``resample_poly(x, 4, 1)`` can exceed ``max(|x|)`` by: the largest L1 norm of a filter phase."""
+    """How far ``resample_poly(x, 4, 1)`` can exceed ``max(|x|)``: the largest L1 norm of a filter phase."""
     impulse = np.zeros(4 * _REACH + 1)
     impulse[2 * _REACH] = 1.0
     response = _x4(impulse)

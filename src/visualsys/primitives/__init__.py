@@ -12,8 +12,8 @@ from .code_panel import CodePanel
 from .hash_ring import HashRing, KeyGrid, RingState
 from .kafka import SIGN_MASK, murmur2, partition_for, range_assign
 from .log import Log, LogState, log_stack
-from .pages import PageStore, PageStoreState
 from .page_icons import cost_bar, count_table, fan_out, page_row, slotted_page
+from .pages import PageStore, PageStoreState
 from .raft import RaftState
 from .request_stream import RequestStream, RequestStreamState
 from .sliding_window import SlidingWindow, SlidingWindowState
