@@ -274,7 +274,9 @@ def _render_one(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, 
         return
     click.echo(
         f"Wrote {result.video} ({result.duration:.1f} s, {result.frames} frames) "
-        f"with captions, chapters, poster, storyboard and metadata in {elapsed:.1f} s.",
+        f"with captions, chapters, poster, storyboard and metadata in {elapsed:.1f} s"
+        + (f" ({result.plays - result.plays_drawn} of {result.plays} plays reused from the cache)."
+           if result.plays_drawn < result.plays else "."),
         err=True,
     )
 

@@ -85,12 +85,12 @@ class TitleCard(VGroup):
 
 
 class Callout(VGroup):
-    """A short note in a rounded box, with an optional arrow pointing at ``target``.
+    r"""A short note in a rounded box, with an optional arrow pointing at ``target``.
 
     Parameters
     ----------
     text
-        The note (keep it under ~40 characters a line; use ``\\n`` to break).
+        The note (keep it under ~40 characters a line; use ``\n`` to break).
     target
         The mobject to point at, or ``None`` for a free-standing note.
     direction

@@ -243,9 +243,16 @@ def _without_empty_mobjects(original: Callable[..., str]) -> Callable[..., str]:
     after it misses the cache. Leaving point-less, child-less bare mobjects
     out of the scene list keeps the hashes of unchanged plays; anything that
     can draw is still hashed, and the animations are hashed in full.
+
+    A play whose key (:mod:`.playkeys`) an earlier render recorded takes its
+    hash from that render's journal and is not serialised at all.
     """
 
     def hash_play(scene: Any, camera: Any, animations: Any, mobjects: Any, **kwargs: Any) -> str:
+        keys = getattr(scene.renderer, "play_keys", None)
+        known = keys.known_hash() if keys is not None else None
+        if known is not None:  # an earlier render hashed this very play (see .playkeys)
+            return known
         kept = [m for m in mobjects if not (type(m) is Mobject and not m.submobjects and len(m.points) == 0)]
         return original(scene, camera, animations, kept, **kwargs)
 
@@ -383,6 +390,8 @@ class SectionRenderer(CairoRenderer):
         self._frozen: float | None = None
         self._ring: list[np.ndarray] = []
         self._turn = 0
+        #: Keys that let a play skip Manim's hash (:mod:`.playkeys`); ``None``: every play is hashed.
+        self.play_keys: Any = None
 
     def frame_now(self) -> int:
         """The index of the next frame to be written (the scene clock in whole frames)."""
@@ -414,6 +423,8 @@ class SectionRenderer(CairoRenderer):
         sees the clock a full serial render sees.
         """
         start = self.time
+        if self.play_keys is not None:
+            self.play_keys.begin(self.num_plays)
         self._in_play, self._frozen = True, None
         try:
             super().play(scene, *args, **kwargs)

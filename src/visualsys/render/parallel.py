@@ -29,6 +29,7 @@ import os
 import pickle
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -36,6 +37,7 @@ from typing import Any
 from ..narration.cache import Narrator
 from ..narration.speech import Speech
 from .fastpaths import SectionRenderer
+from .playkeys import KeyedNarrator, PlayKeys, attach
 from .workers import default_workers
 
 
@@ -133,6 +135,8 @@ class SectionResult:
     drawn: list[int] = field(default_factory=list)
     cached: list[int] = field(default_factory=list)
     synth_calls: int = 0
+    #: Plays whose hash came from the play-key journal.
+    key_hits: int = 0
     error: str | None = None
     details: str = ""
     exception: bytes | None = None
@@ -142,18 +146,25 @@ class SectionFailed(RuntimeError):
     """A child process failed to render its section."""
 
 
-def _child(conn: Connection, scene_cls: type, narrator: Any, first: int, stop: int | None) -> None:
+def _child(conn: Connection, scene_cls: type, narrator: Any, first: int, stop: int | None,
+           make_keys: Callable[[], PlayKeys] | None) -> None:
     """Body of a forked child: render plays starting in ``[first, stop)``, send the segments back."""
     logging.getLogger("manim").setLevel(logging.ERROR)  # the calling process reports the same warnings
     result = SectionResult()
     try:
         before = narrator.synth_calls
         renderer = SectionRenderer(first_frame=first, stop_frame=stop, stop_early=stop is not None)
+        if make_keys is not None:
+            renderer.play_keys = make_keys()
+            narrator = KeyedNarrator(narrator, renderer.play_keys)
         scene = scene_cls(narrator=narrator, renderer=renderer)
+        if renderer.play_keys is not None:
+            attach(scene, renderer.play_keys)
         scene.render()
         result.segments = renderer.segments()
         result.drawn, result.cached = renderer.drawn, renderer.cached
         result.synth_calls = narrator.synth_calls - before
+        result.key_hits = renderer.play_keys.hits if make_keys is not None else 0
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         result.error = f"{type(exc).__name__}: {exc}"
         result.details = traceback.format_exc()
@@ -184,10 +195,12 @@ class Sections:
     (error or interrupt included) every child still running is terminated.
     """
 
-    def __init__(self, scene_cls: type, narrator: Any, bounds: list[int]) -> None:
+    def __init__(self, scene_cls: type, narrator: Any, bounds: list[int],
+                 make_keys: Callable[[], PlayKeys] | None = None) -> None:
         if not bounds or bounds[0] != 0:
             raise ValueError(f"bounds must start at frame 0, got {bounds}")
         self.scene_cls, self.narrator, self.bounds = scene_cls, narrator, bounds
+        self.make_keys = make_keys
         self.children: list[_Child] = []
 
     @property
@@ -202,7 +215,8 @@ class Sections:
             first = self.bounds[k]
             stop = self.bounds[k + 1] if k + 1 < len(self.bounds) else None
             mine, theirs = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(theirs, self.scene_cls, self.narrator, first, stop),
+            process = ctx.Process(target=_child,
+                                  args=(theirs, self.scene_cls, self.narrator, first, stop, self.make_keys),
                                   name=f"visualsys-section-{k}", daemon=True)
             process.start()
             theirs.close()

@@ -63,6 +63,7 @@ from .files import TMP_PREFIX, check_writable, file_mode
 from .lock import exclusive
 from .mux import encode_audio, mux
 from .parallel import Sections, SharedNarrator, default_workers, merge, plan
+from .playkeys import KeyedNarrator, PlayKeys, attach, base_inputs, load_journal, save_journal
 from .presets import QUALITIES, Quality
 from .progress import Reporter
 from .sources import file_sha256, source_closure
@@ -98,6 +99,8 @@ class RenderResult:
     plays: int = 0
     plays_drawn: int = 0
     workers: int = 1
+    #: Plays whose Manim hash came from the play-key journal (not computed).
+    plays_keyed: int = 0
 
     @property
     def video(self) -> Path:
@@ -217,6 +220,8 @@ class SceneRun:
     drawn: list[int]
     cached: list[int]
     workers: int
+    #: Plays whose Manim hash came from the play-key journal instead of being computed.
+    key_hits: int = 0
 
 
 def run_scene(
@@ -257,11 +262,22 @@ def run_scene(
     }
     bounds = plan(expected_frames, workers, quality.replay_share, PARENT_EXTRA_SHARE)
     reporter = reporter or Reporter()
+    use_keys = play_keys_enabled() and not options["disable_caching"]
+    journal = load_journal(Path(media_dir)) if use_keys else {}
+    base = base_inputs(scene_cls, options, narrator) if use_keys else b""
+
+    def make_keys() -> PlayKeys:
+        return PlayKeys(base, journal)
+
     with tempconfig(options), fast_paths():
         shared = SharedNarrator(narrator) if len(bounds) > 1 and narrator.cache_dir is not None else narrator
-        with Sections(scene_cls, shared, bounds) as sections:
+        with Sections(scene_cls, shared, bounds, make_keys if use_keys else None) as sections:
             renderer = SectionRenderer(first_frame=0, stop_frame=sections.first_stop)
-            scene = scene_cls(narrator=shared, renderer=renderer)  # type: ignore[arg-type]
+            keys = renderer.play_keys = make_keys() if use_keys else None
+            keyed: Any = KeyedNarrator(shared, keys) if keys is not None else shared
+            scene = scene_cls(narrator=keyed, renderer=renderer)  # type: ignore[arg-type]
+            if keys is not None:
+                attach(scene, keys)
             follower = _Follower(scene, quality.fps, reporter)
             follower.install()
             scene.render()
@@ -278,10 +294,20 @@ def run_scene(
         segments = merge(renderer.num_plays, renderer.segments(), *(p.segments for p in parts))
         video = Path(renderer.file_writer.movie_file_path)
         stitch(segments, video)
-        _keep_recent(segments, renderer.file_writer.partial_movie_directory)
+        cache = Path(renderer.file_writer.partial_movie_directory)
+        _keep_recent(segments, cache)
+        if keys is not None:
+            cached_now = {p.stem for p in cache.glob("*.mp4")}
+            save_journal(Path(media_dir), journal, keys.by_index, segments, cached_now)
     drawn = sorted(renderer.drawn + [i for p in parts for i in p.drawn])
     cached = sorted(renderer.cached + [i for p in parts for i in p.cached])
-    return SceneRun(scene, video, follower, renderer.num_plays, drawn, cached, len(bounds))
+    hits = (keys.hits if keys is not None else 0) + sum(p.key_hits for p in parts)
+    return SceneRun(scene, video, follower, renderer.num_plays, drawn, cached, len(bounds), hits)
+
+
+def play_keys_enabled() -> bool:
+    """Whether renders use play keys (:mod:`.playkeys`): yes, unless ``VISUALSYS_PLAY_KEYS=0``."""
+    return os.environ.get("VISUALSYS_PLAY_KEYS", "1") != "0"
 
 
 #: Frames queued for each segment encoder (Manim's default is 8): each queued 1080p frame is 8 MB,
@@ -558,4 +584,5 @@ def render_topic(
             mixer.shutdown(wait=True)
             reporter.end()
     return RenderResult(slug, targets, duration, frames, chapters, poster_time, times,
-                        narrator.synth_calls - calls_before, run.plays, len(run.drawn), run.workers)
+                        narrator.synth_calls - calls_before, run.plays, len(run.drawn), run.workers,
+                        run.key_hits)
