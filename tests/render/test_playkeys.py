@@ -1,4 +1,4 @@
-"""Play keys: a re-render skips Manim's hash for plays whose inputs did not change, and the picture stays exact."""
+"""Play keys: a re-render skips Manim's hash for plays whose inputs are unchanged; the picture stays exact."""
 
 from __future__ import annotations
 

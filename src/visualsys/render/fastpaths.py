@@ -14,6 +14,8 @@ without them and compares the raw frames byte for byte.
   text (each ``FadeIn``, ``Transform``, ``become``) cloned thousands of
   ``Point`` objects. The same parse is left out of Manim's per-play cache
   hash; the points it produced are hashed as before.
+* :func:`fast_paths` also keeps each text's parsed SVG (pickled beside it),
+  so a label is parsed once per cache, not once per process.
 * :class:`SectionRenderer` draws nothing for a play it skips (a play replayed
   from Manim's cache, or one another process renders): Manim 0.22 still
   painted the static background and one frame of every skipped play.
@@ -26,9 +28,11 @@ without them and compares the raw frames byte for byte.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import itertools
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +42,8 @@ from typing import Any
 
 import av
 import numpy as np
-from manim import config
+from manim import RIGHT, config
+from manim import __version__ as manim_version
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.camera.camera import Camera
 from manim.mobject.mobject import Mobject
@@ -61,6 +66,9 @@ _serial = itertools.count()
 #: Frame buffers beyond those the encoders may still hold: one being drawn, one spare.
 RING_SLACK = 2
 _ABSENT = object()
+#: Folder (beside the SVGs) of pickled SVG parses, and the version of what they hold.
+PARSED_DIR = ".parsed"
+PARSED_FORMAT = 1
 
 
 class FastCamera(Camera):
@@ -176,6 +184,57 @@ def _locked_parse(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return locked_generate_mobject
 
 
+def _parsed_once(locked: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``SVGMobject.generate_mobject`` reading an earlier parse of the same SVG from disk.
+
+    Parsing a text's SVG into Bézier paths (``svgelements``, then Manim's
+    conversion) costs ~15 ms a label, in every process and every render.
+    The submobjects it makes are pickled beside the SVG, under a key of
+    everything the parse reads: the SVG's bytes, the default style and path
+    settings, the class and Manim's version. A later parse of the same
+    input loads them (~1 ms) and goes on as Manim does (add, flip). Only
+    Manim's own classes are cached (a subclass's code is not in the key).
+    """
+
+    def generate_mobject(self: Any) -> Any:
+        cls = type(self)
+        if not cls.__module__.startswith("manim."):
+            return locked(self)
+        path = Path(self.get_file_path())
+        key = hashlib.sha256(repr((PARSED_FORMAT, manim_version, cls.__module__, cls.__qualname__,
+                                   self.svg_default, self.path_string_config)).encode())
+        key.update(path.read_bytes())
+        entry = path.parent / PARSED_DIR / f"{key.hexdigest()}.pkl"
+        try:
+            mobjects, by_id = pickle.loads(entry.read_bytes())
+        except Exception:  # noqa: BLE001 - missing or unreadable: parse it (and keep the parse)
+            pass
+        else:
+            self.add(*mobjects)
+            self.id_to_vgroup_dict = by_id
+            self.flip(RIGHT)
+            return self
+        parse = self.get_mobjects_from
+
+        def parse_and_keep(svg: Any) -> Any:
+            data = pickle.dumps(parse(svg), protocol=pickle.HIGHEST_PROTOCOL)  # before add and flip
+            entry.parent.mkdir(exist_ok=True)
+            tmp = entry.with_name(f"{TMP_SEGMENT}{os.getpid()}-{entry.name}")
+            tmp.write_bytes(data)
+            os.replace(tmp, entry)
+            # go on with the unpickled copy, as a later render will: the parse shares some values
+            # (default colours) with other objects, its copy does not, and Manim's play hash sees that
+            return pickle.loads(data)
+
+        self.get_mobjects_from = parse_and_keep
+        try:
+            return locked(self)
+        finally:
+            del self.get_mobjects_from
+
+    return generate_mobject
+
+
 def _locked_remove_last_m(original: Callable[[str], None]) -> Callable[[str], None]:
     """Manimpango's ``remove_last_M`` (run on every text, cached or not) made safe for several processes.
 
@@ -266,7 +325,7 @@ def fast_paths() -> Iterator[None]:
         (VMobjectFromSVGPath, "__deepcopy__", _svg_path_deepcopy),
         (Text, "_text2svg", _locked(Text._text2svg)),
         (MarkupText, "_text2svg", _locked(MarkupText._text2svg)),
-        (SVGMobject, "generate_mobject", _locked_parse(SVGMobject.generate_mobject)),
+        (SVGMobject, "generate_mobject", _parsed_once(_locked_parse(SVGMobject.generate_mobject))),
         (PangoUtils, "remove_last_M", staticmethod(_locked_remove_last_m(PangoUtils.remove_last_M))),
         (hashing._Memoizer, "_handle_already_processed", _by_identity),
     ]
