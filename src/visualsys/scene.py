@@ -319,6 +319,18 @@ class ExplainerScene(Scene):
         if end - self.time > 1e-6:
             self.wait(end - self.time)
 
+    @classmethod
+    def validate_run_time(cls, run_time: float, method: Any, parameter_name: str = "run_time") -> float:
+        """Manim's check, minus its warning for a time a hair under one frame (it becomes one frame).
+
+        Times here are snapped to whole frames, so a closing wait that is one
+        frame long up to rounding is not the mistake Manim warns about.
+        """
+        fps = config.frame_rate
+        if 0 < run_time < 1 / fps and round(run_time * fps) >= 1:
+            run_time = 1 / fps
+        return super().validate_run_time(run_time, method, parameter_name)
+
     def get_run_time(self, animations: Sequence[Any]) -> float:
         """Manim's run time of ``animations``, snapped to whole frames (see :func:`snap_run_time`)."""
         run_time = super().get_run_time(list(animations))

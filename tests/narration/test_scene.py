@@ -216,3 +216,13 @@ def test_scene_time_is_whole_frames_after_odd_run_times():
     scene = run(construct)
     frames = round(0.51 * FPS) + round(0.37 * FPS) + max(1, round(0.123 * FPS)) + round(0.29 * FPS)
     assert scene.time == pytest.approx(frames / FPS, abs=1e-6)
+
+
+def test_a_wait_a_hair_under_one_frame_is_one_frame_without_a_warning(caplog):
+    with tempconfig({"frame_rate": 15}):
+        with caplog.at_level("WARNING", logger="manim"):
+            assert ExplainerScene.validate_run_time(1 / 15 - 1e-12, ExplainerScene.wait) == 1 / 15
+        assert not caplog.records
+        with caplog.at_level("WARNING", logger="manim"):  # a real sub-frame request is still reported
+            assert ExplainerScene.validate_run_time(0.01, ExplainerScene.wait) == 1 / 15
+        assert "too short" in caplog.text
