@@ -274,11 +274,12 @@ class Staged(Succession):
     """A succession of phases whose parts all take their old look when it begins.
 
     Without this, a part changed only in a later phase would show its new look
-    during the earlier phases.
+    during the earlier phases. Phases are prepared last to first, so a part
+    changed in several phases starts from its look before the first change.
     """
 
     def begin(self) -> None:  # noqa: D102
-        for phase in self.animations:
+        for phase in reversed(self.animations):
             for m in _morphs(phase):
                 m.prepare()
         super().begin()

@@ -26,15 +26,16 @@ from manim import (
     AnimationGroup,
     Arrow,
     DashedVMobject,
-    Indicate,
     LaggedStart,
     Line,
     ManimColor,
     Mobject,
     Rectangle,
     RoundedRectangle,
+    Transform,
     VGroup,
     VMobject,
+    there_and_back,
 )
 
 from .. import theme
@@ -665,9 +666,11 @@ class Log(VGroup):
 
     # -- verbs ---------------------------------------------------------------------
     def append(self, key: str | None = None, value: object = None, *, term: int | None = None) -> Animation:
-        """Append one record: it slides into the log end (the window scrolls if full)."""
+        """Append one record: the log end moves on (the window scrolls if full), then the record slides in."""
         self.state.append(key, value, term=term)
-        return group(self, self._sync().all())
+        ch = self._sync()
+        new = [g for g in ch.groups("entering") if isinstance(g, tuple) and g[0] == "record"]
+        return group(self, ch.besides(*new), [a for g in new for a in ch.of(g)])
 
     def append_many(
         self, items: Iterable[object], *, term: int | None = None, lag_ratio: float = 0.25
@@ -687,7 +690,7 @@ class Log(VGroup):
             key=lambda g: g[1],
         )
         slides = together([together(ch.of(g)) for g in new_cells], lag_ratio=lag_ratio)
-        return group(self, [*ch.besides(*new_cells), slides])
+        return group(self, ch.besides(*new_cells), slides)  # make room first: no cell slides over another
 
     def delete(self, key: str) -> Animation:
         """Append a tombstone for ``key`` (its value reads ``null``)."""
@@ -739,25 +742,42 @@ class Log(VGroup):
         removed = self.state.crash()
         return self._remove_then_close(removed, flash=theme.RED)
 
+    def _flash(self, offset: int, color: ManimColor, scale: float = 1.1) -> Animation:
+        """The record's cell swells and takes ``color`` for a moment, then returns.
+
+        The outline, the text and the offset number change colour; the fill
+        does not (a filled flash would hide the text it is pointing at).
+        """
+        key = ("record", offset)
+        center = self.cell(offset).get_center()
+        moves = []
+        for name in ("box", "text", "offset"):
+            mob = self._parts.mobs.get((key, name))
+            if mob is None:
+                continue
+            target = mob.copy().scale(scale, about_point=center)
+            if name == "box":
+                target.set_stroke(color=color)
+            else:
+                target.set_color(color)
+            moves.append(Transform(mob, target, rate_func=there_and_back))
+        return AnimationGroup(*moves)
+
     def _remove_then_close(self, removed: list[Record], flash: ManimColor = theme.YELLOW) -> Animation:
         gone = [("record", r.offset) for r in removed if ("record", r.offset) in self._parts]
-        marks = [Indicate(self._parts[g], color=flash, scale_factor=1.08) for g in gone]
+        marks = [self._flash(g[1], flash, scale=1.08) for g in gone]
         ch = self._sync()
         leaving = [a for g in gone for a in ch.of(g)]
         return group(self, marks, leaving, ch.besides(*gone))
 
     def highlight(self, offset: int, color: ManimColor = theme.YELLOW) -> Animation:
         """Flash the record at ``offset``."""
-        return AnimationGroup(Indicate(self.cell(offset), color=color, scale_factor=1.1), group=self)
+        return AnimationGroup(self._flash(offset, color), group=self)
 
     def replay(self, start: int | None = None, color: ManimColor = theme.BLUE) -> Animation:
         """Recovery: the records from ``start`` light up one after another, in offset order."""
         records = self.state.replay(start)
-        flashes = [
-            Indicate(self._parts[("record", r.offset)], color=color, scale_factor=1.1)
-            for r in records
-            if ("record", r.offset) in self._parts
-        ]
+        flashes = [self._flash(r.offset, color) for r in records if ("record", r.offset) in self._parts]
         if not flashes:
             raise ValueError("nothing to replay in view")
         return LaggedStart(*flashes, lag_ratio=0.5, group=self)

@@ -31,7 +31,6 @@ from manim import (
     Mobject,
     Rectangle,
     RoundedRectangle,
-    Succession,
     VGroup,
     VMobject,
 )
@@ -41,8 +40,6 @@ from .call_stack import (
     Changes,
     Parts,
     Pieces,
-    Staged,
-    _morphs,
     char_width,
     fmt_value,
     group,
@@ -239,29 +236,6 @@ class PageStoreState:
 # =============================================================================
 # The drawing
 # =============================================================================
-class _Phases(Staged):
-    """Phases in order; a part changed in several phases starts from its look before the first.
-
-    (``Staged`` prepares the phases first to last, so such a part would show
-    the look it has before its *last* change during the earlier phases: a
-    page's old value would float in an empty slot while the page is read in.)
-    """
-
-    def begin(self) -> None:  # noqa: D102
-        for phase in reversed(self.animations):
-            for m in _morphs(phase):
-                m.prepare()
-        Succession.begin(self)
-
-
-def phased(owner: VGroup, *phases: Animation | list[Any] | None) -> Animation:
-    """``group(owner, *phases)``, with :class:`_Phases` ordering when there are several phases."""
-    anim = group(owner, *phases)
-    if isinstance(anim, Staged):
-        return _Phases(*anim.animations, group=owner)
-    return anim
-
-
 class PageStore(VGroup):
     """Page cards in two rows: the cached copies in memory above, the pages on disk below.
 
@@ -491,7 +465,7 @@ class PageStore(VGroup):
         """Read page ``pid`` into memory: a copy rises from disk into its slot."""
         if not self.state.load(pid):
             return group(self)
-        return phased(self, self._copy_travel(pid, up=True), self._sync().all())
+        return group(self, self._copy_travel(pid, up=True), self._sync().all())
 
     def write(self, key: str, value: object, lsn: int | None = None) -> Animation:
         """Change ``key`` in memory (reading its page in first if needed): the page turns dirty."""
@@ -500,7 +474,7 @@ class PageStore(VGroup):
         if self.state.load(pid):
             phases += [self._copy_travel(pid, up=True), self._sync().all()]
         self.state.write(key, value, lsn)
-        return phased(self, *phases, *self._swap())
+        return group(self, *phases, *self._swap())
 
     def redo(self, key: str, value: object, lsn: int, color: ManimColor = theme.BLUE) -> Animation:
         """Recovery re-applies a logged change (reading the page first); a page that has it just flashes."""
@@ -509,12 +483,12 @@ class PageStore(VGroup):
         if self.state.load(pid):
             phases += [self._copy_travel(pid, up=True), self._sync().all()]
         if not self.state.redo(key, value, lsn):
-            return phased(
+            return group(
                 self, *phases, Indicate(self.memory_card(pid), color=theme.MUTED, scale_factor=1.05)
             )
         swap = self._swap()
         flash = Indicate(self._parts.piece(("memory", pid), f"value:{key}={fmt_value(value)}"), color=color)
-        return phased(self, *phases, *swap, flash)
+        return group(self, *phases, *swap, flash)
 
     def flush(self, pids: Iterable[int] | None = None, durable_lsn: int | None = None) -> Animation:
         """Write dirty pages back: copies sink to disk and the disk cards take the new values."""
@@ -522,7 +496,7 @@ class PageStore(VGroup):
         if not written:
             return group(self)
         going = [self._copy_travel(pid, up=False) for pid in written]
-        return phased(self, together(going), *self._swap())
+        return group(self, together(going), *self._swap())
 
     def crash(self) -> Animation:
         """Memory is lost: every cached page flashes red and falls away, leaving empty slots."""
@@ -531,7 +505,7 @@ class PageStore(VGroup):
             Indicate(self._parts[("memory", pid)], color=theme.RED, scale_factor=1.05) for pid in cached
         ]
         self.state.crash()
-        return phased(self, flashes, self._sync(exit_shift=0.4 * DOWN).all())
+        return group(self, flashes, self._sync(exit_shift=0.4 * DOWN).all())
 
 
 __all__ = ["Page", "PageStore", "PageStoreState"]
