@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from visualsys.cli import main
@@ -214,3 +215,12 @@ def test_recording_sheet_lists_every_beat_with_its_file():
     lines = [line for line in result.output.splitlines() if line.strip().endswith(".wav")]
     assert len(lines) >= 10
     assert "Consistent hashing: how a cluster" in result.output
+
+
+def test_command_names_are_reserved_slugs():
+    from visualsys.topic import RESERVED_SLUGS, Topic
+
+    assert set(main.commands) == RESERVED_SLUGS  # a new command must be reserved too
+    for name in RESERVED_SLUGS:
+        with pytest.raises(ValueError, match="is a render.py command name"):
+            Topic(slug=name, title="x", length=10)

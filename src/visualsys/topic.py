@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: ``render.py`` command names: a topic with one of these slugs could never be rendered by name.
+RESERVED_SLUGS = frozenset({"all", "check", "gallery", "list", "new", "recording-sheet", "render"})
 
 
 @dataclass(frozen=True)
@@ -43,5 +45,7 @@ class Topic:
             raise ValueError(
                 f"topic slug must be lower-case words joined by '-', got {self.slug!r}"
             )
+        if self.slug in RESERVED_SLUGS:
+            raise ValueError(f"topic slug {self.slug!r} is a render.py command name; pick another slug")
         if self.length <= 0:
             raise ValueError(f"topic length must be > 0 seconds, got {self.length}")
