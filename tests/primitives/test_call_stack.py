@@ -6,13 +6,13 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 from visualsys import ExplainerScene, theme
 from visualsys.primitives.call_stack import (
-    NO_VALUE,
     CallStack,
     CallStackState,
     Frame,
     StackOverflow,
     collapse_plan,
 )
+from visualsys.primitives.text import NO_VALUE
 
 __module_test__ = "call_stack"
 

@@ -33,7 +33,8 @@ from manim import (
 )
 
 from .. import theme
-from .request_stream import Area, KeyedPool, Spec, hexc, invisible, r6, steps, text, validate_size
+from .pool import Area, KeyedPool, Spec, hexc, invisible, r6, steps, validate_size
+from .text import text
 
 # -- model (no Manim) ----------------------------------------------------------
 

@@ -29,7 +29,8 @@ import numpy as np
 from manim import DOWN, UP, Animation, Line, ManimColor, RoundedRectangle, VGroup, VMobject
 
 from .. import theme
-from .call_stack import NO_VALUE, Parts, Pieces, char_width, fmt_value, group, pieces, together
+from .parts import Parts, Pieces, group, pieces, together
+from .text import NO_VALUE, char_width, fmt_value
 from .widgets import label
 
 Body = Callable[..., Any]

@@ -38,7 +38,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 from pygments.util import ClassNotFound
 
 from .. import theme
-from .call_stack import Parts, Pieces, group, pieces
+from .parts import Parts, Pieces, group, pieces
 from .widgets import label
 
 

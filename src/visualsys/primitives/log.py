@@ -39,7 +39,8 @@ from manim import (
 )
 
 from .. import theme
-from .call_stack import Parts, Pieces, char_width, fit_text, fmt_value, group, pieces, together
+from .parts import Parts, Pieces, group, pieces, together
+from .text import char_width, fit_text, fmt_value
 from .widgets import label
 
 

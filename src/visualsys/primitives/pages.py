@@ -36,17 +36,8 @@ from manim import (
 )
 
 from .. import theme
-from .call_stack import (
-    Changes,
-    Parts,
-    Pieces,
-    char_width,
-    fmt_value,
-    group,
-    pieces,
-    together,
-    travel,
-)
+from .parts import Changes, Parts, Pieces, group, pieces, together, travel
+from .text import char_width, fmt_value
 from .widgets import label
 
 

@@ -44,7 +44,8 @@ from manim import (
 )
 
 from .. import theme
-from .request_stream import Area, KeyedPool, Spec, hexc, r6, steps, text, validate_size
+from .pool import Area, KeyedPool, Spec, hexc, r6, steps, validate_size
+from .text import text
 from .token_bucket import Number, _exact  # the same exact-time maths as the bucket
 
 Mode = Literal["fixed", "sliding", "counter"]

@@ -36,7 +36,7 @@ from manim import (
 from manim.mobject.geometry.tips import ArrowTriangleFilledTip
 
 from .. import theme
-from .call_stack import Parts, Pieces, group, pieces
+from .parts import Parts, Pieces, group, pieces
 from .widgets import label
 
 

@@ -29,7 +29,8 @@ from manim import (
 )
 
 from .. import theme
-from .request_stream import Area, KeyedPool, Spec, hexc, r6, steps, text, validate_size
+from .pool import Area, KeyedPool, Spec, hexc, r6, steps, validate_size
+from .text import text
 
 #: Times, rates and levels: any real number; floats go through their shortest repr, so 0.1 is 1/10.
 Number = float | Fraction
