@@ -417,3 +417,23 @@ def test_wal_compaction_and_raft(scene):
     scene.play(a.append("x", 9, term=2), b.append("y", 7, term=3))
     scene.play(a.commit(1), b.commit(1))
     scene.wait(0.1)  # the frame tester redraws only what the last call touched
+
+
+def test_a_highlight_colours_outline_and_text_never_the_fill():
+    state = LogState(needs_fsync=True)
+    for key, value in [("alice", 100), ("bob", 50)]:
+        state.append(key, value)
+    state.fsync()
+    log = Log(state, name="wal", width=11, window=6)
+    box, text = log._parts.piece(("record", 1), "box"), log._parts.piece(("record", 1), "text")
+    glyph = text.family_members_with_points()[0]
+    fill, ink = box.get_fill_color().to_hex(), glyph.get_fill_color().to_hex()
+    anim = log.highlight(1, theme.BLUE)
+    anim.begin()
+    anim.interpolate(0.5)  # the peak of the flash
+    assert box.get_fill_color().to_hex() == fill  # the text stays readable on its own background
+    assert box.get_stroke_color().to_hex() == glyph.get_fill_color().to_hex() == theme.BLUE.to_hex()
+    anim.interpolate(1.0)
+    anim.finish()
+    assert glyph.get_fill_color().to_hex() == ink != theme.BLUE.to_hex()
+    assert box.get_fill_color().to_hex() == fill

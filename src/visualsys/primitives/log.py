@@ -32,10 +32,8 @@ from manim import (
     Mobject,
     Rectangle,
     RoundedRectangle,
-    Transform,
     VGroup,
     VMobject,
-    there_and_back,
 )
 
 from .. import theme
@@ -744,25 +742,9 @@ class Log(VGroup):
         return self._remove_then_close(removed, flash=theme.RED)
 
     def _flash(self, offset: int, color: ManimColor, scale: float = 1.1) -> Animation:
-        """The record's cell swells and takes ``color`` for a moment, then returns.
-
-        The outline, the text and the offset number change colour; the fill
-        does not (a filled flash would hide the text it is pointing at).
-        """
-        key = ("record", offset)
-        center = self.cell(offset).get_center()
-        moves = []
-        for name in ("box", "text", "offset"):
-            mob = self._parts.mobs.get((key, name))
-            if mob is None:
-                continue
-            target = mob.copy().scale(scale, about_point=center)
-            if name == "box":
-                target.set_stroke(color=color)
-            else:
-                target.set_color(color)
-            moves.append(Transform(mob, target, rate_func=there_and_back))
-        return AnimationGroup(*moves)
+        """The record's cell swells and takes ``color`` for a moment (outline, text, number; not the fill)."""
+        self.cell(offset)  # a clear error for a record that is not drawn
+        return self._parts.flash(("record", offset), color, scale)
 
     def _remove_then_close(self, removed: list[Record], flash: ManimColor = theme.YELLOW) -> Animation:
         gone = [("record", r.offset) for r in removed if ("record", r.offset) in self._parts]

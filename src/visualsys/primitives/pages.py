@@ -475,7 +475,7 @@ class PageStore(VGroup):
             phases += [self._copy_travel(pid, up=True), self._sync().all()]
         if not self.state.redo(key, value, lsn):
             return group(
-                self, *phases, Indicate(self.memory_card(pid), color=theme.MUTED, scale_factor=1.05)
+                self, *phases, self._parts.flash(("memory", pid), theme.MUTED, scale=1.05)
             )
         swap = self._swap()
         flash = Indicate(self._parts.piece(("memory", pid), f"value:{key}={fmt_value(value)}"), color=color)
@@ -492,9 +492,7 @@ class PageStore(VGroup):
     def crash(self) -> Animation:
         """Memory is lost: every cached page flashes red and falls away, leaving empty slots."""
         cached = [pid for pid in self.state.page_ids if pid in self.state.memory]
-        flashes = [
-            Indicate(self._parts[("memory", pid)], color=theme.RED, scale_factor=1.05) for pid in cached
-        ]
+        flashes = [self._parts.flash(("memory", pid), theme.RED, scale=1.05) for pid in cached]
         self.state.crash()
         return group(self, flashes, self._sync(exit_shift=0.4 * DOWN).all())
 

@@ -35,6 +35,7 @@ from manim import (
     VGroup,
     VMobject,
     smooth,
+    there_and_back,
 )
 
 
@@ -180,6 +181,30 @@ class Parts:
     def piece(self, group_key: object, name: str = "") -> VMobject:
         """One live piece."""
         return self.mobs[(group_key, name)]
+
+    def flash(
+        self, group_key: object, color: Any, scale: float = 1.1, outlines: Iterable[str] = ("box",)
+    ) -> Animation:
+        """A group's pieces swell and take ``color`` for a moment, then return.
+
+        Pieces named in ``outlines`` (a card's box) change only their outline:
+        a filled flash would hide the text it points at. Everything else
+        (text) changes colour.
+        """
+        found = [(k[1], m) for k, m in self.mobs.items() if k[0] == group_key]
+        if not found:
+            raise KeyError(group_key)
+        center = VGroup(*(m for _, m in found)).get_center()
+        boxes = set(outlines)
+        moves = []
+        for name, mob in found:
+            target = mob.copy().scale(scale, about_point=center)
+            if name in boxes:
+                target.set_stroke(color=color)
+            else:
+                target.set_color(color)
+            moves.append(Transform(mob, target, rate_func=there_and_back))
+        return AnimationGroup(*moves)
 
     def _leave(self, old: VMobject, exit_shift: np.ndarray, exit_scale: float) -> Animation:
         before = old.copy()
