@@ -5,10 +5,9 @@ import os
 import sys
 
 if __name__ == "__main__" and os.environ.get("PYTHONHASHSEED", "random") == "random":
-    # A fixed string-hash seed makes every run iterate sets in the same order, so two renders of
-    # the same input are the same program run (and re-renders can trust their play keys).
-    os.environ["PYTHONHASHSEED"] = "0"
-    os.execv(sys.executable, [sys.executable, *sys.argv])
+    # A fixed string-hash seed makes two renders of the same input the same program run
+    # (see visualsys.render.workers.render_env, which render.py's own child processes get).
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 from visualsys.cli import main  # noqa: E402
 

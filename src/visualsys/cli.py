@@ -33,6 +33,7 @@ from .narration.voices import VOICES, VoiceUnavailable
 from .render import interrupts
 from .render.presets import DEFAULT_QUALITY, QUALITIES
 from .render.progress import Reporter
+from .render.workers import render_env
 from .scene import BookmarkError
 from .topics import TopicEntry, TopicError, discover, find
 
@@ -300,7 +301,7 @@ def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, extra
            "--sources-out", str(sources_file)]
 
     def start() -> subprocess.Popen:
-        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=render_env())
 
     def sources() -> list[Path]:
         try:

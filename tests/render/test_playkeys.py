@@ -124,3 +124,26 @@ def test_a_changed_label_misses_every_key_and_is_drawn(tmp_path):
     assert changed.key_hits == 0
     assert changed.drawn  # the label's play is drawn again (Manim's own hash sees the new text)
     assert_same_video(stock_render(scene, TINY, tmp_path / "stock"), changed.video)
+
+
+def test_render_processes_get_a_fixed_hash_seed_unless_one_was_chosen():
+    from visualsys.render.workers import render_env
+
+    assert render_env({})["PYTHONHASHSEED"] == "0"
+    assert render_env({"PYTHONHASHSEED": "random", "X": "1"}) == {"PYTHONHASHSEED": "0", "X": "1"}
+    assert render_env({"PYTHONHASHSEED": "42"})["PYTHONHASHSEED"] == "42"
+
+
+def test_render_py_runs_with_a_fixed_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    probe = tmp_path / "probe.py"
+    report = "import json\nmain = lambda: print(json.dumps(os.environ.get('PYTHONHASHSEED')))"
+    source = (root / "render.py").read_text(encoding="utf-8")
+    probe.write_text(source.replace("from visualsys.cli import main  # noqa: E402", report), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    out = subprocess.run([sys.executable, str(probe)], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == '"0"'

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..topics import TopicError, load_file
 from .progress import Event
-from .workers import default_workers
+from .workers import default_workers, render_env
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class Batch:
         started = time.perf_counter()
         if self._stopping:
             return Outcome(item.name, 130, 0.0, "not started: interrupted")
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = render_env(dict(os.environ, PYTHONUNBUFFERED="1"))
         if "VISUALSYS_RENDER_WORKERS" not in os.environ:  # share the CPUs between the topics at once
             env["VISUALSYS_RENDER_WORKERS"] = str(max(1, default_workers() // self.jobs))
         duration = None

@@ -38,3 +38,17 @@ def default_workers() -> int:
     except OSError:  # pragma: no cover - no load average on this system
         return n
     return max(1, min(n, math.ceil(n - load - 1e-9)))
+
+
+def render_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a render process: ``base`` (default: this one's) with a fixed string-hash seed.
+
+    With Python's hash randomisation every process iterates sets of strings
+    in its own order; with a fixed seed two renders of the same input run the
+    same program, so a re-render can trust its play keys (see
+    :mod:`.playkeys`). A seed the user chose is kept.
+    """
+    env = dict(os.environ if base is None else base)
+    if env.get("PYTHONHASHSEED", "random") == "random":
+        env["PYTHONHASHSEED"] = "0"
+    return env
