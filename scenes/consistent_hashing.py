@@ -103,7 +103,8 @@ class ConsistentHashing(ExplainerScene):
             self.play(FadeOut(arc), run_time=beat.get_remaining_duration())
         leaves = state.remove_node("A")
         with self.voiceover("When a server leaves, the same thing happens in reverse. "
-                            f'<bookmark mark="slide"/>A\'s {len(leaves)} keys slide clockwise to the next server, '
+                            f'<bookmark mark="slide"/>A\'s {len(leaves)} keys slide clockwise '
+                            "to the next server, "
                             "and nobody else moves.") as beat:
             self.play(Indicate(ring.node_mobject("A"), color=theme.RED),
                       run_time=beat.time_until_bookmark("slide"))

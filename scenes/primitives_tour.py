@@ -61,7 +61,8 @@ class PrimitivesTour(ExplainerScene):
 
     def construct(self):
         with self.voiceover("A quick tour of the pieces visualsys explainers are built from. "
-                            '<bookmark mark="each"/>Each one draws a real model, so the picture is the algorithm.'
+                            '<bookmark mark="each"/>Each one draws a real model, '
+                            "so the picture is the algorithm."
                             ) as beat:
             card = TitleCard(TOPIC.title, "A tour of the library")
             self.play(card.reveal(), run_time=beat.time_until_bookmark("each"))
@@ -98,9 +99,10 @@ class PrimitivesTour(ExplainerScene):
         code = CodePanel(FACT, width=6.5)
         pair = VGroup(code, stack).arrange(RIGHT, buff=0.6)
         self.stop("CallStack and CodePanel", pair, 'A call stack grows as functions call themselves, '
-                  '<bookmark mark="1"/>in step with the line that runs: <bookmark mark="2"/>fact of three calls '
-                  'fact of two, <bookmark mark="3"/>which calls fact of one, <bookmark mark="4"/>and each return '
-                  'hands its value back.',
+                  '<bookmark mark="1"/>in step with the line that runs: '
+                  '<bookmark mark="2"/>fact of three calls fact of two, '
+                  '<bookmark mark="3"/>which calls fact of one, '
+                  '<bookmark mark="4"/>and each return hands its value back.',
                   lambda: code.step(code.find("def fact"), stack.push("fact", {"n": 3})),
                   lambda: code.step(code.find("return n"), stack.push("fact", {"n": 2})),
                   lambda: code.step(code.find("return n"), stack.push("fact", {"n": 1})),
@@ -113,21 +115,23 @@ class PrimitivesTour(ExplainerScene):
                   lambda: log.add_consumer("A"))
 
         pages = PageStore(pages={1: {"alice": 100}, 2: {"bob": 100}}, cached=[1])
-        self.stop("PageStore", pages, 'A page store is a buffer pool over disk pages. <bookmark mark="1"/>A write '
-                  'dirties the page in memory, <bookmark mark="2"/>and a flush writes it back to disk.',
+        self.stop("PageStore", pages, 'A page store is a buffer pool over disk pages. '
+                  '<bookmark mark="1"/>A write dirties the page in memory, '
+                  '<bookmark mark="2"/>and a flush writes it back to disk.',
                   lambda: pages.write("alice", 70, lsn=3), lambda: pages.flush())
 
         tree = CallTree(CallTreeState.trace(fib, 4, name="fib"), width=10, height=4.5, shown=0)
         self.stop("CallTree", tree, 'A call tree traces a real recursive function. <bookmark mark="1"/>'
-                  f'Naive fib of four makes {tree.state.calls} calls, <bookmark mark="2"/>and the repeats are the '
-                  'ones a cache would skip.',
+                  f'Naive fib of four makes {tree.state.calls} calls, '
+                  '<bookmark mark="2"/>and the repeats are the ones a cache would skip.',
                   lambda: tree.grow(), lambda: tree.mark(tree.state.memo_cut()[1], "pruned"))
 
         transitions = [("CLOSED", "failures", "OPEN"), ("OPEN", "timeout", "HALF-OPEN"),
                        ("HALF-OPEN", "probe ok", "CLOSED"), ("HALF-OPEN", "probe fails", "OPEN")]
         breaker = StateMachine(["CLOSED", "OPEN", "HALF-OPEN"], transitions, width=9, height=4.5)
         self.stop("StateMachine", breaker, 'A state machine lights its current state. '
-                  '<bookmark mark="1"/>Failures trip it open, <bookmark mark="2"/>and a timeout lets a probe try.',
+                  '<bookmark mark="1"/>Failures trip it open, '
+                  '<bookmark mark="2"/>and a timeout lets a probe try.',
                   lambda: breaker.fire("failures"), lambda: breaker.fire("timeout"))
 
         cluster = Cluster(["A", "B", "C"], values={n: "x=1" for n in "ABC"}, width=8, height=4.5)
@@ -136,8 +140,9 @@ class PrimitivesTour(ExplainerScene):
                   lambda: cluster.partition(["A"]), lambda: cluster.send("A", "B", "x=2"))
 
         timeline = Timeline(["P1", "P2", "P3"], width=10, slots=6)
-        self.stop("Timeline", timeline, 'A timeline gives each process a lane. <bookmark mark="1"/>Events tick '
-                  'a Lamport clock, <bookmark mark="2"/>and a message carries it to another lane.',
+        self.stop("Timeline", timeline, 'A timeline gives each process a lane. '
+                  '<bookmark mark="1"/>Events tick a Lamport clock, '
+                  '<bookmark mark="2"/>and a message carries it to another lane.',
                   lambda: timeline.event("P1", "a"), lambda: timeline.message("P1", "P2", "send", "recv"))
 
         self.chapter("Takeaway")
