@@ -1,17 +1,11 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from visualsys.primitives import BTreeState
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "b_tree"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "b_tree.py"
-_spec = importlib.util.spec_from_file_location("scene_b_tree", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("b_tree")
 
 
 @frames_comparison(base_scene=topic.BTreeTopic)

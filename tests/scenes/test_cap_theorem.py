@@ -1,16 +1,10 @@
-import importlib.util
-from pathlib import Path
-
 from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "cap_theorem"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "cap_theorem.py"
-_spec = importlib.util.spec_from_file_location("scene_cap_theorem", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("cap_theorem")
 
 
 @frames_comparison(base_scene=topic.CapTheorem)

@@ -1,15 +1,9 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "consistent_hashing"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "consistent_hashing.py"
-_spec = importlib.util.spec_from_file_location("scene_consistent_hashing", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("consistent_hashing")
 
 
 @frames_comparison(base_scene=topic.ConsistentHashing)

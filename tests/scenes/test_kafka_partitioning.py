@@ -1,15 +1,9 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "kafka_partitioning"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "kafka_partitioning.py"
-_spec = importlib.util.spec_from_file_location("scene_kafka_partitioning", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("kafka_partitioning")
 
 
 @frames_comparison(base_scene=topic.KafkaPartitioning)

@@ -1,15 +1,11 @@
-import importlib.util
 from pathlib import Path
 
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "primitives_tour"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "primitives_tour.py"
-_spec = importlib.util.spec_from_file_location("scene_primitives_tour", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("primitives_tour")
 
 
 @frames_comparison(base_scene=topic.PrimitivesTour)
@@ -23,7 +19,7 @@ def test_the_tour_visits_every_primitive():
 
     import visualsys.primitives as p
 
-    source = _path.read_text()
+    source = Path(topic.__file__).read_text()
     widgets = {"Callout", "Legend", "Readout", "TitleCard", "KeyGrid", "Message", "Partition"}
     drawn = {n for n in p.__all__ if isinstance(getattr(p, n), type) and issubclass(getattr(p, n), VGroup)}
     missing = {n for n in drawn - widgets if f"{n}(" not in source}

@@ -1,15 +1,9 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "raft"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "raft.py"
-_spec = importlib.util.spec_from_file_location("scene_raft", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("raft")
 NODES = topic.NODES
 
 

@@ -1,17 +1,11 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from visualsys.primitives import SlidingWindowState, TokenBucketState
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "rate_limiting"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "rate_limiting.py"
-_spec = importlib.util.spec_from_file_location("scene_rate_limiting", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("rate_limiting")
 
 
 @frames_comparison(base_scene=topic.RateLimiting)

@@ -1,19 +1,14 @@
-import importlib.util
 import sys
 from math import factorial
-from pathlib import Path
 
 from manim.utils.testing.frames_comparison import frames_comparison
 
 from visualsys.primitives.call_tree import count_calls
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "recursion"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "recursion.py"
-_spec = importlib.util.spec_from_file_location("scene_recursion", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("recursion")
 
 
 @frames_comparison(base_scene=topic.Recursion)

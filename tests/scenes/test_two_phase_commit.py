@@ -1,15 +1,9 @@
-import importlib.util
-from pathlib import Path
-
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "two_phase_commit"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "two_phase_commit.py"
-_spec = importlib.util.spec_from_file_location("scene_two_phase_commit", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("two_phase_commit")
 
 
 @frames_comparison(base_scene=topic.TwoPhaseCommit)

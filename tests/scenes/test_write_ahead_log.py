@@ -1,16 +1,10 @@
-import importlib.util
-from pathlib import Path
-
 from manim import tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 
-from .conftest import play_until
+from .conftest import load_topic, play_until
 
 __module_test__ = "write_ahead_log"
-_path = Path(__file__).resolve().parents[2] / "scenes" / "write_ahead_log.py"
-_spec = importlib.util.spec_from_file_location("scene_write_ahead_log", _path)
-topic = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(topic)
+topic = load_topic("write_ahead_log")
 
 
 @frames_comparison(base_scene=topic.WriteAheadLog)
