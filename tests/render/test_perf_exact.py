@@ -331,3 +331,33 @@ def test_workers_follow_the_environment_and_the_spare_cpus(monkeypatch):
 
 def teardown_module():
     shutil.rmtree("/tmp/visualsys-test-media", ignore_errors=True)
+
+
+def test_an_interrupt_while_sealing_a_segment_cannot_orphan_its_encoder():
+    """A signal raised while the end marker waits behind a full queue: the abort after it still queues one."""
+    from queue import Queue
+
+    from manim.scene.scene_file_writer import _PartialMovieEncodeJob
+
+    class Job:
+        _sealed = False
+
+        def __init__(self):
+            self.queue, self.calls = Queue(), 0
+
+    def interrupted_once(item, _put=Queue.put):
+        job.calls += 1
+        if job.calls == 1:
+            raise KeyboardInterrupt  # the signal, while put() waits for room
+        _put(job.queue, item)
+
+    with fast_paths():
+        seal = _PartialMovieEncodeJob.seal
+        job = Job()
+        job.queue.put = interrupted_once
+        with pytest.raises(KeyboardInterrupt):
+            seal(job)
+        assert not job._sealed  # Manim's own seal would say True here, with nothing queued
+        seal(job)  # what abort() does next
+        assert job._sealed and job.queue.get_nowait() == (-1, None)
+    assert _PartialMovieEncodeJob.seal is not seal  # Manim's is back

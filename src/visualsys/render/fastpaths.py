@@ -52,7 +52,7 @@ from manim.mobject.text.text_mobject import MarkupText, Text
 from manim.mobject.types.vectorized_mobject import VMobject
 from manim.renderer import cairo_renderer
 from manim.renderer.cairo_renderer import CairoRenderer
-from manim.scene.scene_file_writer import SceneFileWriter
+from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 from manim.utils import hashing
 from manim.utils.exceptions import EndSceneEarlyException
@@ -318,6 +318,21 @@ def _without_empty_mobjects(original: Callable[..., str]) -> Callable[..., str]:
     return hash_play
 
 
+def _seal_once_enqueued(self: Any) -> None:
+    """Manim's ``_PartialMovieEncodeJob.seal``, marking the job sealed only once its end marker is queued.
+
+    Manim marks it first: a signal (Ctrl-C, SIGTERM) raised while the main
+    thread waits to queue the marker behind a full queue left the job marked
+    sealed with no marker, so the abort that followed queued nothing and
+    waited forever for the encoder thread, which waited forever for a frame.
+    Queued twice (a signal right after the first), the second marker is
+    never read and harms nothing.
+    """
+    if not self._sealed:
+        self.queue.put((-1, None))
+        self._sealed = True
+
+
 @contextmanager
 def fast_paths() -> Iterator[None]:
     """For the block: glyphs share their parsed SVG on copy, the play hash skips it, SVG files are locked."""
@@ -328,6 +343,7 @@ def fast_paths() -> Iterator[None]:
         (SVGMobject, "generate_mobject", _parsed_once(_locked_parse(SVGMobject.generate_mobject))),
         (PangoUtils, "remove_last_M", staticmethod(_locked_remove_last_m(PangoUtils.remove_last_M))),
         (hashing._Memoizer, "_handle_already_processed", _by_identity),
+        (_PartialMovieEncodeJob, "seal", _seal_once_enqueued),
     ]
     modules: list[tuple[Any, str, Any]] = [
         (cairo_renderer, "get_hash_from_play_call", _without_empty_mobjects(hashing.get_hash_from_play_call)),
