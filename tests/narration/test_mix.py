@@ -5,7 +5,15 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample
 
-from visualsys.narration.mix import TRACK_RATE, limit, narration_track, place_beats, to_rate, true_peak
+from visualsys.narration.mix import (
+    TRACK_RATE,
+    integrated_loudness,
+    limit,
+    narration_track,
+    place_beats,
+    to_rate,
+    true_peak,
+)
 from visualsys.narration.speech import Speech
 
 BEATS = [
@@ -40,6 +48,17 @@ def test_real_speech_is_normalised_to_broadcast_loudness(speech_track):
     assert track.dtype == np.float32 and len(track) == round(total * TRACK_RATE)
     assert abs(lufs(track) - (-16.0)) <= 0.5
     assert peak_dbtp(track) <= -1.0
+
+
+def test_the_guarded_meter_reads_what_pyloudnorm_reads(speech_track):
+    # clips with digital silence between them: the case the subnormal guard is for
+    clips, total = speech_track
+    track = place_beats(clips, total) * 0.5
+    assert integrated_loudness(track, TRACK_RATE) == pytest.approx(lufs(track), abs=1e-9)
+    rng = np.random.default_rng(1)
+    noise = np.zeros(3 * TRACK_RATE, np.float32)
+    noise[TRACK_RATE:2 * TRACK_RATE] = 0.01 * rng.standard_normal(TRACK_RATE)  # quiet, near the gates
+    assert integrated_loudness(noise, TRACK_RATE) == pytest.approx(lufs(noise), abs=1e-9)
 
 
 def test_a_hot_burst_would_overshoot_without_the_limiter():

@@ -169,6 +169,29 @@ def test_fast_camera_draws_the_same_pixels():
     assert stock.any() and np.array_equal(stock, fast)
 
 
+def test_replayed_paths_draw_the_same_pixels():
+    """Paths seen before come from the camera's cache: same pixels, frame after frame, as stock Manim."""
+    from manim.utils import hashing
+
+    text = Text("Replayed glyphs: 0123", font_size=theme.BODY)
+    ring = Circle(color=theme.BLUE, fill_opacity=0.5)
+    with tempconfig({"pixel_height": 144, "pixel_width": 256}):
+        stock, fast = Camera(background_color=theme.BACKGROUND), FastCamera(background_color=theme.BACKGROUND)
+        before = hashing.get_json(fast)
+        for step in range(4):
+            text.set_opacity(0.25 * (step + 1))  # same points, new colour: replayed
+            if step == 2:
+                ring.shift(0.1 * RIGHT)  # new points: traced again
+            for camera in (stock, fast):
+                camera.reset()
+                camera.capture_mobjects([text, ring])
+            assert np.array_equal(stock.pixel_array, fast.pixel_array), step
+    # all but the first frame replay the text's glyphs; the ring is replayed in frames 2 and 4
+    glyphs = len(text.family_members_with_points())
+    assert fast.paths_reused == 3 * glyphs + 2
+    assert hashing.get_json(fast) == before  # the cache is not part of the camera's play hash
+
+
 # -- copies and hashes -----------------------------------------------------------------
 
 def test_fast_paths_share_the_parsed_svg_and_restore_manim():

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyloudnorm
 import srt
 import webvtt
 
 from ..narration import captions as rules
-from ..narration.mix import CEILING_DBTP, TARGET_LUFS, true_peak
+from ..narration.mix import CEILING_DBTP, TARGET_LUFS, integrated_loudness, true_peak
 from ..render.probe import MediaInfo, decode_audio, probe
 from .findings import Finding, clock, quote
 from .timing import chapter_findings, published_chapter_findings
@@ -122,7 +121,7 @@ def _loudness(samples: np.ndarray, rate: int, slug: str) -> list[Finding]:
     out = []
     if len(samples) < rate // 2:
         return out
-    lufs = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+    lufs = integrated_loudness(samples, rate)
     if not math.isfinite(lufs) or abs(lufs - TARGET_LUFS) > LOUDNESS_TOLERANCE + 1e-9:
         out.append(Finding("loudness", slug,
                            f"integrated loudness is {lufs:.1f} LUFS; the target is {TARGET_LUFS:.0f} ±"

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: The sample rate of the finished narration track (and of the video's audio stream).
+TRACK_RATE = 48000
+
 
 @dataclass(frozen=True)
 class Word:

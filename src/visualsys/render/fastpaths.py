@@ -34,8 +34,10 @@ import itertools
 import os
 import pickle
 import shutil
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,20 @@ _ABSENT = object()
 #: Folder (beside the SVGs) of pickled SVG parses, and the version of what they hold.
 PARSED_DIR = ".parsed"
 PARSED_FORMAT = 1
+#: Points held by a camera's cache of cairo paths before it starts afresh (~16 bytes each in cairo).
+PATH_CACHE_POINTS = 4_000_000
+
+
+@dataclass
+class _PathCache:
+    """A camera's cairo paths by the bytes of their points (see :meth:`FastCamera.set_cairo_context_path`)."""
+
+    paths: dict[tuple[bytes, int, float], Any] = field(default_factory=dict)
+    points: int = 0
+    reused: int = 0
+
+
+_PATHS: weakref.WeakKeyDictionary[Camera, _PathCache] = weakref.WeakKeyDictionary()
 
 
 class FastCamera(Camera):
@@ -84,6 +100,12 @@ class FastCamera(Camera):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.type_or_raise(VMobject())  # builds self.display_funcs, as the first drawn frame would
+        _PATHS[self] = _PathCache()  # (not in __dict__: Manim's play hash serialises the camera's)
+
+    @property
+    def paths_reused(self) -> int:
+        """How many paths were replayed from the cache (for tests and the curious)."""
+        return _PATHS.setdefault(self, _PathCache()).reused
 
     def set_cairo_context_path(self, ctx: Any, vmobject: Any) -> FastCamera:
         """Trace ``vmobject``'s cubic Béziers into ``ctx``, as :class:`~manim.camera.camera.Camera` does.
@@ -91,19 +113,44 @@ class FastCamera(Camera):
         Same subpath splits (an end anchor not close to the next start anchor,
         by ``numpy.isclose`` rules on x and y), same closing test, same
         doubles passed to cairo; only the bookkeeping is plain Python.
+
+        Most paths drawn in an explainer were drawn before with the very same
+        points (a label fading in or changing colour, the moving part of a
+        scene redrawn over a still one): those are replayed from cairo's own
+        copy of the path it built the first time (``copy_path`` and
+        ``append_path``, which round-trip cairo's fixed-point coordinates
+        exactly), keyed by the points' bytes.
         """
         points = vmobject.points
         n = len(points)
         if n == 0:
             return self  # Manim leaves the previous path in place here, and so do we
+        nppcc = vmobject.n_points_per_cubic_curve
+        atol = vmobject.tolerance_for_point_equality
+        key = (points.tobytes(), nppcc, atol)
+        cache = _PATHS.setdefault(self, _PathCache())
+        known = cache.paths.get(key)
+        if known is not None:
+            ctx.new_path()
+            ctx.append_path(known)
+            cache.reused += 1
+            return self
+        self._trace(ctx, points, nppcc, atol)
+        if cache.points + n > PATH_CACHE_POINTS:
+            cache.paths.clear()
+            cache.points = 0
+        cache.paths[key] = ctx.copy_path()
+        cache.points += n
+        return self
+
+    def _trace(self, ctx: Any, points: np.ndarray, nppcc: int, atol: float) -> None:
+        n = len(points)
         if not np.isfinite(points).all():
             ctx.new_path()  # Manim replaces such points by a single origin: an empty path
-            return self
+            return
         ctx.new_path()
-        nppcc = vmobject.n_points_per_cubic_curve
         if n < nppcc:
-            return self
-        atol = vmobject.tolerance_for_point_equality
+            return
         f = points[:, :2].ravel().tolist()  # x0, y0, x1, y1, ...
         starts = [0]
         for k in range(nppcc, n, nppcc):
@@ -126,7 +173,6 @@ class FastCamera(Camera):
                 continue
             if y0 == y1 or abs(y0 - y1) <= atol + _RTOL * abs(y1):
                 close_path()
-        return self
 
 
 def _svg_path_deepcopy(self: VMobjectFromSVGPath, memo: dict[int, Any]) -> VMobjectFromSVGPath:

@@ -52,8 +52,7 @@ from PIL import Image
 from .. import __version__
 from ..narration import captions
 from ..narration.cache import Narrator
-from ..narration.mix import TRACK_RATE, narration_track
-from ..narration.speech import Speech
+from ..narration.speech import TRACK_RATE, Speech
 from ..scene import ExplainerScene
 from ..topics import TopicEntry
 from . import interrupts
@@ -229,6 +228,7 @@ def run_scene(
     reporter: Reporter | None = None, *, workers: int = 1, expected_frames: int = 0,
     while_waiting: Callable[[ExplainerScene], Any] | None = None,
     when_drawn: Callable[[ExplainerScene], Any] | None = None,
+    when_started: Callable[[], Any] | None = None,
     config_overrides: dict[str, Any] | None = None,
 ) -> SceneRun:
     """Run ``scene_cls`` with Manim into a silent video.
@@ -238,7 +238,8 @@ def run_scene(
     replays the rest; ``expected_frames`` (the last render's length, or the
     topic's target) places the boundaries. ``while_waiting(scene)`` runs once
     this process has the whole scene, before it waits for the others;
-    ``when_drawn(scene)`` once every process is done drawing.
+    ``when_drawn(scene)`` once every process is done drawing; ``when_started()``
+    once the other processes are forked (this process's own threads may start then).
     Every drawn play is one segment in Manim's cache (the next render reuses
     the unchanged plays); the segments are stitched in play order without
     re-encoding. ``config_overrides`` are extra Manim settings (the tests use
@@ -272,6 +273,8 @@ def run_scene(
     with tempconfig(options), fast_paths():
         shared = SharedNarrator(narrator) if len(bounds) > 1 and narrator.cache_dir is not None else narrator
         with Sections(scene_cls, shared, bounds, make_keys if use_keys else None) as sections:
+            if when_started is not None:
+                when_started()
             renderer = SectionRenderer(first_frame=0, stop_frame=sections.first_stop)
             keys = renderer.play_keys = make_keys() if use_keys else None
             keyed: Any = KeyedNarrator(shared, keys) if keys is not None else shared
@@ -417,7 +420,23 @@ def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
 
 def _mix_to_aac(beats: list[tuple[float, Speech]], duration: float, out: Path) -> None:
     """The narration track of ``beats``, ``duration`` long, encoded to AAC in ``out``."""
+    from ..narration.mix import narration_track
+
     encode_audio(narration_track(beats, duration, TRACK_RATE), TRACK_RATE, out)
+
+
+def _warm_mixer() -> None:
+    """Import the mixer (SciPy's signal package: ~0.4 s) and design its filters, off the critical path.
+
+    Run in the mixer's thread once the scene has started (after any fork:
+    a module half-imported by a thread is unsafe to fork with).
+    """
+    import numpy as np
+
+    from ..narration.mix import normalise
+
+    tone = np.sin(np.arange(TRACK_RATE) * 0.05).astype(np.float32)
+    normalise(tone, TRACK_RATE)
 
 
 class _Staging:
@@ -528,6 +547,7 @@ def render_topic(
             # finish drawing, so their frame buffers and its arrays are not all in memory at once
             run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
                             workers=workers, expected_frames=expected,
+                            when_started=lambda: mixer.submit(_warm_mixer),
                             while_waiting=mix if q.mix_while_drawing else None,
                             when_drawn=None if q.mix_while_drawing else mix)
             scene, silent, follower = run.scene, run.video, run.follower
