@@ -20,11 +20,12 @@ every round, so a noisy neighbour hurts every variant alike):
   narration muxed as AAC, SRT/VTT captions, chapters, poster, storyboard and
   metadata.
 
-Every run is cold: the segments of earlier runs are deleted first (Manim's
+Every run is cold: the segments of earlier runs are deleted first, and so is
+our play-key journal, so every play is hashed as in a first render (Manim's
 ``texts`` folder, which stock keeps across runs in its media folder too, is
-kept for both). Speech is not measured: the hibari voice's clips are
-synthesised once before the runs (or copied from ``.cache/speech``) into
-the bench's own cache and served from it.
+kept for both, and so are our pickled parses of those SVGs). Speech is not
+measured: the hibari voice's clips are synthesised once before the runs (or
+copied from ``.cache/speech``) into the bench's own cache and served from it.
 
 Reported per variant: median wall time, median CPU time (user + system of
 the process and its children), frames per second of wall time, peak memory
@@ -188,9 +189,13 @@ class Bench:
         return dict(os.environ, VISUALSYS_RENDER_WORKERS=str(workers), CI="true")
 
     def cold(self) -> None:
-        """Forget rendered segments (stock's and ours); keep the text SVGs and the speech."""
+        """Forget rendered segments (stock's and ours) and our play-key journal; keep text SVGs and speech."""
+        from visualsys.render.playkeys import JOURNAL
+
         shutil.rmtree(self.work / "stock" / "videos", ignore_errors=True)
-        shutil.rmtree(self.work / "cache" / "manim" / self.slug / "videos", ignore_errors=True)
+        topic = self.work / "cache" / "manim" / self.slug
+        shutil.rmtree(topic / "videos", ignore_errors=True)
+        (topic / JOURNAL).unlink(missing_ok=True)  # else every play's Manim hash comes from it
 
 
 def warm_speech(topic_file: Path, speech: Path) -> int:

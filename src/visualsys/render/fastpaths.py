@@ -72,7 +72,7 @@ _ABSENT = object()
 PARSED_DIR = ".parsed"
 PARSED_FORMAT = 1
 #: Points held by a camera's cache of cairo paths before it starts afresh (~16 bytes each in cairo).
-PATH_CACHE_POINTS = 4_000_000
+PATH_CACHE_POINTS = 1_000_000
 
 
 @dataclass

@@ -319,7 +319,7 @@ ENCODER_QUEUE = 4
 #: Segments kept in a topic's Manim cache beyond those of the last render (older ones are pruned).
 CACHE_SLACK = 100
 #: Share of a render's work the calling process does after the scene (narration track) while others draw.
-PARENT_EXTRA_SHARE = 0.05
+PARENT_EXTRA_SHARE = 0.15
 
 
 def _keep_recent(segments: list[str], directory: Path) -> None:
