@@ -46,7 +46,7 @@ from visualsys.narration import Narrator
 from visualsys.narration.voices import SilentService
 from visualsys.render.fastpaths import FastCamera, fast_paths, stitch
 from visualsys.render.parallel import merge, plan
-from visualsys.render.pipeline import run_scene
+from visualsys.render.pipeline import PARENT_EXTRA_SHARE, run_scene
 from visualsys.render.presets import Quality
 from visualsys.render.storyboard import frames_by_index
 from visualsys.topics import find
@@ -225,7 +225,7 @@ def test_frames_match_a_stock_serial_render(reference, tmp_path, workers):
 
 @pytest.mark.slow
 def test_each_process_draws_its_own_range(tmp_path):
-    bounds = plan(160, 2, TINY.replay_share)
+    bounds = plan(160, 2, TINY.replay_share, PARENT_EXTRA_SHARE)  # as run_scene plans it
     run = ours(Sampler, TINY, tmp_path / "media", 2)
     starts = run.scene.renderer.starts
     mine = [i for i, f in enumerate(starts) if f < bounds[1]]
