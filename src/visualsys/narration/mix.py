@@ -159,9 +159,10 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     it adds ~1e-30 to a block's mean square, so the measured value is the
     same to the last printed digit (a test compares the two).
     """
-    guard = np.full(len(samples), _SUBNORMAL_GUARD)
-    guard[1::2] = -_SUBNORMAL_GUARD
-    return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64) + guard))
+    guarded = samples.astype(np.float64)  # (a copy: the caller's samples are left alone)
+    guarded[0::2] += _SUBNORMAL_GUARD
+    guarded[1::2] -= _SUBNORMAL_GUARD
+    return float(pyloudnorm.Meter(rate).integrated_loudness(guarded))
 
 
 def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS,
