@@ -42,7 +42,9 @@ were free. Shown for visualsys's settings and for stock's.
 is edited (a new sentence each run, so the voice must synthesise it), and
 it is rendered again; reported: the re-render's wall time as a share of the
 cold render's, how many plays were drawn again, and how many clips were
-synthesised.
+synthesised. Then the same kind of edit is saved while ``render.py --watch``
+runs on the copy, timed from the save to the end of the re-render (what a
+creator waits for; those renders are forked from a warm process).
 
 Nothing here is asserted; the numbers depend on the machine and on what
 else runs on it (the header prints the load average).
@@ -54,6 +56,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -342,14 +345,49 @@ def bench_incremental(b: Bench, runs: int) -> list[dict]:
         meta = json.loads((b.work / "out" / f"{b.slug}.json").read_text(encoding="utf-8"))
         plays = sum(1 for p in segments.rglob("*.mp4") if "partial_movie_files" in p.parts)
         synthesised = sum(1 for _ in b.speech.rglob("*.npz")) - clips_before
+        copy.write_text(original, encoding="utf-8")
+        watched = watch_edit(b, copy, original.replace(before, after.format(n=f"{n}w")))
         out.append({"cold": cold, "edit": edit, "drawn": drawn, "synthesised": synthesised,
-                    "segments_in_cache": plays, "beats": len(meta["beats"])})
+                    "segments_in_cache": plays, "beats": len(meta["beats"]), "watch": watched})
         print(f"  run {r + 1}/{runs} cold {cold.wall:6.1f} s, after editing one beat {edit.wall:6.1f} s "
               f"({edit.wall / cold.wall:.0%}); {drawn} play(s) drawn again, "
-              f"{synthesised} clip(s) synthesised",
+              f"{synthesised} clip(s) synthesised; the same edit saved under --watch: "
+              f"{watched:.1f} s from the save to the finished outputs ({watched / cold.wall:.0%})",
               flush=True)
     copy.write_text(original, encoding="utf-8")
     return out
+
+
+def watch_edit(b: Bench, topic_file: Path, edited: str) -> float:
+    """Seconds from saving ``edited`` over ``topic_file`` to the re-render's end, under ``render.py --watch``.
+
+    The watch renders the file as it is first (its cache is warm from the
+    run before); the edit is saved once it says it is watching.
+    """
+    cmd = [*b.ours_cmd(topic_file), "--watch"]
+    proc = subprocess.Popen(cmd, env=b.ours_env(b.workers), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+    def until_watching() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith("watching"):
+                return
+        sys.exit(f"render.py --watch ended early ({proc.wait()})")
+
+    try:
+        until_watching()
+        saved = time.monotonic()
+        topic_file.write_text(edited, encoding="utf-8")
+        until_watching()
+        return time.monotonic() - saved
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def report(results: dict[str, dict], incremental: dict[str, list[dict]], header: str) -> str:
@@ -386,6 +424,10 @@ def report(results: dict[str, dict], incremental: dict[str, list[dict]], header:
                      f"{statistics.median(r['edit'].wall for r in runs):.1f} s); plays drawn again: "
                      f"{', '.join(str(r['drawn']) for r in runs)}; clips synthesised: "
                      f"{', '.join(str(r['synthesised']) for r in runs)}")
+        watch = [r["watch"] / r["cold"].wall for r in runs]
+        lines.append(f"  the same edit saved while `render.py --watch` runs (renders forked from a warm "
+                     f"process): {statistics.median(watch):.0%} of the cold render (median; "
+                     f"{statistics.median(r['watch'] for r in runs):.1f} s from the save to the outputs)")
     return "\n".join(lines)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -290,18 +289,16 @@ def _child_render_args(quality, out_dir, voice, cache_dir, verbose, extra) -> li
 
 
 def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, extra) -> None:
+    from .render.warm import WarmStarter
     from .render.watch import SourceWatcher, watch_loop
 
     entry = _load(topic, scenes_dir, verbose)
     fd, name = tempfile.mkstemp(prefix="visualsys-sources-", suffix=".json")
     os.close(fd)
     sources_file = Path(name)
-    cmd = [sys.executable, "-c", "from visualsys.cli import main; main()", "render", str(entry.path),
-           *_child_render_args(quality, out_dir, voice, cache_dir, verbose, extra),
-           "--sources-out", str(sources_file)]
-
-    def start() -> subprocess.Popen:
-        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=render_env())
+    argv = ["render", str(entry.path),
+            *_child_render_args(quality, out_dir, voice, cache_dir, verbose, extra),
+            "--sources-out", str(sources_file)]
 
     def sources() -> list[Path]:
         try:
@@ -314,8 +311,9 @@ def _watch(topic, scenes_dir, quality, out_dir, voice, cache_dir, verbose, extra
         click.secho(message, fg="cyan", err=True)
 
     try:
-        with interrupts.handled(), SourceWatcher([entry.path]) as watcher:
-            watch_loop(start, sources, watcher, say)
+        with interrupts.handled(), SourceWatcher([entry.path]) as watcher, \
+                WarmStarter(render_env(), say) as starter:
+            watch_loop(lambda: starter.start(argv), sources, watcher, say)
     except KeyboardInterrupt:
         say("stopped watching")
         sys.exit(EXIT_INTERRUPTED)
