@@ -1,5 +1,6 @@
 """The warm zygote of ``--watch``: renders forked from it, stopped on request, a plain process if it fails."""
 
+import os
 import signal
 import subprocess
 import time
@@ -67,3 +68,15 @@ def test_the_zygote_leaves_when_the_watcher_does():
     assert proc.poll() is None
     starter.close()
     assert proc.poll() is not None
+
+
+def test_the_zygote_leaves_quietly_when_the_watcher_goes_during_a_render(tmp_path):
+    script = tmp_path / "slow.py"
+    script.write_text("import time\nwhile True: time.sleep(0.05)\n")
+    starter = WarmStarter(render_env(), print)
+    proc = starter._proc
+    render = starter.start(["--scenes", str(tmp_path), "render", str(script)])
+    starter._sock.close()  # the watcher is gone (Ctrl-C) while the render runs
+    time.sleep(0.3)
+    os.kill(render.pid, signal.SIGTERM)  # the render stops on its own (it got the Ctrl-C too)
+    assert proc.wait(timeout=30) == 0  # no BrokenPipeError: it waited for the render and left

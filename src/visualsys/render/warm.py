@@ -61,9 +61,16 @@ while True:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-    control.sendall(b"%d\n" % pid)
+    try:
+        control.sendall(b"%d\n" % pid)
+    except OSError:  # the watcher is gone (Ctrl-C): let the render finish, then leave
+        os.waitpid(pid, 0)
+        break
     _, status = os.waitpid(pid, 0)
-    control.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+    try:
+        control.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+    except OSError:
+        break
 """
 
 
