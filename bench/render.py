@@ -20,10 +20,11 @@ every round, so a noisy neighbour hurts every variant alike):
   narration muxed as AAC, SRT/VTT captions, chapters, poster, storyboard and
   metadata.
 
-Every run is cold: the segments of earlier runs are deleted first, and so is
-our play-key journal, so every play is hashed as in a first render (Manim's
-``texts`` folder, which stock keeps across runs in its media folder too, is
-kept for both, and so are our pickled parses of those SVGs). Speech is not
+Every run is cold: the segments of earlier runs are deleted first, and so are
+our play-key journal (every play is hashed as in a first render) and our
+last narration track (it is mixed again). Manim's ``texts`` folder, which
+stock keeps across runs in its media folder too, is kept for both, and so
+are our pickled parses of those SVGs. Speech is not
 measured: the hibari voice's clips are synthesised once before the runs (or
 copied from ``.cache/speech``) into the bench's own cache and served from it.
 
@@ -199,6 +200,8 @@ class Bench:
         topic = self.work / "cache" / "manim" / self.slug
         shutil.rmtree(topic / "videos", ignore_errors=True)
         (topic / JOURNAL).unlink(missing_ok=True)  # else every play's Manim hash comes from it
+        for track in topic.glob("*.narration.*.m4a"):  # else an unchanged narration is not mixed again
+            track.unlink()
 
 
 def warm_speech(topic_file: Path, speech: Path) -> int:

@@ -128,6 +128,26 @@ def test_second_render_synthesises_nothing(tiny, tmp_path):
     assert len(speech) == 2  # one clip per beat, reused
 
 
+def test_an_unchanged_narration_is_not_mixed_again(tmp_path, monkeypatch):
+    from visualsys.narration import mix
+
+    calls = []
+    real = mix.narration_track
+    monkeypatch.setattr(mix, "narration_track", lambda *a, **k: calls.append(1) or real(*a, **k))
+    scene, out, cache = tmp_path / "tiny_topic.py", tmp_path / "out", tmp_path / "cache"
+    scene.write_text((FIXTURES / "tiny_topic.py").read_text())
+    args = (str(scene), "--quality", "preview", "--out", str(out), "--cache", str(cache))
+    assert render(*args).exit_code == 0 and len(calls) == 1
+    first = decode_audio(out / "tiny-topic.mp4")
+    scene.write_text(scene.read_text().replace("theme.BLUE", "theme.GREEN"))  # the picture only
+    assert render(*args).exit_code == 0 and len(calls) == 1  # the last render's track, not mixed again
+    second = decode_audio(out / "tiny-topic.mp4")
+    assert first[1] == second[1] and np.array_equal(first[0], second[0])
+    scene.write_text(scene.read_text().replace("Then a label fades in.", "Then a label appears."))
+    assert render(*args).exit_code == 0 and len(calls) == 2  # new words: a new track
+    assert len(list(cache.rglob("*.narration.*.m4a"))) == 1  # only the newest is kept
+
+
 def test_failing_scene_names_the_line_and_keeps_the_old_video(tmp_path):
     good = tmp_path / "broken-topic.mp4"
     good.write_bytes(b"an earlier good render")

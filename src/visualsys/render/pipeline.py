@@ -31,6 +31,7 @@ Outputs, in the output folder, for a topic ``<slug>``:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -418,11 +419,42 @@ def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
     return [replace(c, end=min(c.end, duration)) for c in cues if c.start < duration]
 
 
-def _mix_to_aac(beats: list[tuple[float, Speech]], duration: float, out: Path) -> None:
-    """The narration track of ``beats``, ``duration`` long, encoded to AAC in ``out``."""
+def _mix_to_aac(beats: list[tuple[float, Speech]], duration: float, out: Path) -> Path:
+    """The narration track of ``beats``, ``duration`` long, encoded to AAC: the M4A's path.
+
+    The file is named ``<out stem>.<key>.m4a`` after everything the track is
+    made of (:func:`track_key`), so a render whose narration is unchanged (an
+    edit to the picture only) takes the last render's track instead of
+    mixing, normalising and encoding it again (~1.2 s at preview). Only the
+    newest track is kept.
+    """
     from ..narration.mix import narration_track
 
-    encode_audio(narration_track(beats, duration, TRACK_RATE), TRACK_RATE, out)
+    done = out.with_name(f"{out.stem}.{track_key(beats, duration)}.m4a")
+    if not done.exists():
+        tmp = out.with_name(f".{done.name}.{os.getpid()}")
+        try:
+            encode_audio(narration_track(beats, duration, TRACK_RATE), TRACK_RATE, tmp)
+            os.replace(tmp, done)
+        finally:
+            tmp.unlink(missing_ok=True)
+    for old in out.parent.glob(f"{out.stem}.*.m4a"):  # (one render of a topic at a time: it holds the lock)
+        if old != done:
+            old.unlink(missing_ok=True)
+    return done
+
+
+def track_key(beats: list[tuple[float, Speech]], duration: float) -> str:
+    """A digest of what a narration track is made of: each clip, its start, the length, the mixing code."""
+    digest = hashlib.sha256(f"{TRACK_RATE} {duration!r} {len(beats)}".encode())
+    here = Path(__file__).resolve().parent
+    for source in (here.parent / "narration" / "mix.py", here / "mux.py"):
+        digest.update(source.read_bytes())
+    for start, speech in beats:
+        samples = np.ascontiguousarray(speech.samples)
+        digest.update(f"|{start!r} {speech.sample_rate} {samples.dtype.str} {samples.shape}|".encode())
+        digest.update(samples.tobytes())
+    return digest.hexdigest()[:20]
 
 
 def _warm_mixer() -> None:
@@ -535,7 +567,7 @@ def render_topic(
         try:
             reporter.stage(f"running the scene at {q.label}")
             narration = media_dir / f"{slug}.narration.m4a"
-            mixed: list[Future[None]] = []
+            mixed: list[Future[Path]] = []
 
             def mix(scene: ExplainerScene) -> None:
                 # in a thread, while other processes still draw and this one stitches and draws the storyboard
@@ -593,8 +625,8 @@ def render_topic(
                 staging.path("metadata").write_text(
                     json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
                 reporter.stage("muxing the narration")
-                mixed[0].result()
-                mux(picture, narration, TRACK_RATE, staging.path("video"))
+                track = mixed[0].result()
+                mux(picture, track, TRACK_RATE, staging.path("video"))
                 staging.commit()
             finally:
                 staging.discard()
