@@ -108,3 +108,37 @@ def test_the_track_never_outlasts_the_picture(hibari):
 def test_silence_stays_silence():
     track = narration_track([], 2.0)
     assert len(track) == 2 * TRACK_RATE and not np.any(track)
+
+
+def test_a_short_clip_is_levelled_like_the_others(hibari):
+    s = hibari.synthesize("Yes.")
+    x = to_rate(s.samples, s.sample_rate)[: int(0.4 * TRACK_RATE)]  # under BS.1770's one block
+    track = narration_track([(0.0, Speech(x, TRACK_RATE, []))], 1.0)
+    assert lufs(np.tile(track[: len(x)], 3)) == pytest.approx(-16.0, abs=0.5)
+    assert peak_dbtp(track) <= -1.0
+
+
+def test_the_builder_names_a_track_by_its_beats_and_levels_only_what_changed(speech_track):
+    from visualsys.narration.track import TrackBuilder
+
+    clips, total = speech_track
+    first = TrackBuilder()
+    for start, s in clips:
+        first.add(start, s)
+    assert first.levelled == len(clips)  # no earlier track: each clip is levelled as it comes
+    assert np.array_equal(first.track(total), narration_track(clips, total))
+
+    same = TrackBuilder(previous=first.keys)
+    for start, s in clips:
+        same.add(start, s)
+    assert same.levelled == 0 and same.key(total) == first.key(total)  # the caller reuses the last track
+    assert same.key(total + 1.0) != first.key(total)
+
+    moved = TrackBuilder(previous=first.keys)
+    moved.add(*clips[0])
+    assert moved.levelled == 0  # the same first beat: put off
+    moved.add(clips[1][0] + 0.25, clips[1][1])
+    assert moved.levelled == 2  # the second beat moved: the put-off one is levelled too
+    moved.add(clips[2][0] + 0.25, clips[2][1])
+    assert moved.levelled == 3 and moved.key(total) != first.key(total)
+    assert moved.keys[0] == first.keys[0] and moved.keys[1] != first.keys[1]

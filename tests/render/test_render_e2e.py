@@ -130,21 +130,27 @@ def test_second_render_synthesises_nothing(tiny, tmp_path):
 
 def test_an_unchanged_narration_is_not_mixed_again(tmp_path, monkeypatch):
     from visualsys.narration import mix
+    from visualsys.render import pipeline
 
-    calls = []
-    real = mix.narration_track
-    monkeypatch.setattr(mix, "narration_track", lambda *a, **k: calls.append(1) or real(*a, **k))
+    levelled, encoded = [], []
+    real_level, real_encode = mix.level, pipeline.encode_audio
+    monkeypatch.setattr(mix, "level", lambda *a, **k: levelled.append(1) or real_level(*a, **k))
+    monkeypatch.setattr(pipeline, "encode_audio", lambda *a, **k: encoded.append(1) or real_encode(*a, **k))
     scene, out, cache = tmp_path / "tiny_topic.py", tmp_path / "out", tmp_path / "cache"
     scene.write_text((FIXTURES / "tiny_topic.py").read_text())
     args = (str(scene), "--quality", "preview", "--out", str(out), "--cache", str(cache))
-    assert render(*args).exit_code == 0 and len(calls) == 1
+    assert render(*args).exit_code == 0 and len(levelled) == 2 and len(encoded) == 1
     first = decode_audio(out / "tiny-topic.mp4")
     scene.write_text(scene.read_text().replace("theme.BLUE", "theme.GREEN"))  # the picture only
-    assert render(*args).exit_code == 0 and len(calls) == 1  # the last render's track, not mixed again
+    assert render(*args).exit_code == 0
+    assert len(levelled) == 2 and len(encoded) == 1  # the last render's track: nothing levelled or encoded
     second = decode_audio(out / "tiny-topic.mp4")
     assert first[1] == second[1] and np.array_equal(first[0], second[0])
     scene.write_text(scene.read_text().replace("Then a label fades in.", "Then a label appears."))
-    assert render(*args).exit_code == 0 and len(calls) == 2  # new words: a new track
+    assert render(*args).exit_code == 0  # new words in the second beat: a new track, both beats levelled
+    assert len(levelled) == 4 and len(encoded) == 2
+    third = decode_audio(out / "tiny-topic.mp4")
+    assert len(third[0]) != len(second[0]) or not np.array_equal(third[0], second[0])
     assert len(list(cache.rglob("*.narration.*.m4a"))) == 1  # only the newest is kept
 
 

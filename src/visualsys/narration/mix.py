@@ -1,17 +1,23 @@
-"""The narration track: every beat placed at its start, mixed, resampled and normalised.
+"""The narration track: every beat levelled, then placed at its start.
 
 The track is built from the scene's own record of its beats (start time and
-clip), never from what Manim replays, so it survives cached re-renders. Beats
-are laid on a silent bed with pydub; the result is resampled to 48 kHz,
-normalised to -16 LUFS integrated (pyloudnorm, ITU-R BS.1770-4) and passed
-through a look-ahead limiter that keeps the true peak at or below -1 dBTP.
+clip), never from what Manim replays, so it survives cached re-renders. Each
+clip is resampled to 48 kHz and levelled on its own: normalised to -16 LUFS
+integrated (pyloudnorm, ITU-R BS.1770-4) and passed through a look-ahead
+limiter that keeps its true peak at or below -1 dBTP. The levelled clips are
+laid on a silent bed with pydub. Beats never overlap (a beat ends when its
+audio has played), so the track has every beat at -16 LUFS, its integrated
+loudness is -16 LUFS too, and its true peak stays under the ceiling.
+
+Levelling clip by clip is what lets a render do it while the scene runs, a
+beat at a time (:class:`~.track.TrackBuilder`), instead of all at once after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from math import gcd
+from math import ceil, gcd
 
 import numpy as np
 import pyloudnorm
@@ -44,15 +50,7 @@ def place_beats(clips: Iterable[tuple[float, Speech]], total: float, rate: int =
     Returns float32 samples at ``rate``, exactly ``round(total * rate)`` long
     (audio past ``total`` is cut, so the track never outlasts the picture).
     """
-    n = int(round(total * rate))
-    bed = _segment(np.zeros(n, np.float32), rate)
-    for start, speech in clips:
-        clip = _segment(to_rate(speech.samples, speech.sample_rate, rate), rate)
-        bed = bed.overlay(clip, position=int(round(start * 1000)))
-    out = np.frombuffer(bed.raw_data, dtype="<i2").astype(np.float32) / 32768.0
-    if len(out) < n:
-        out = np.pad(out, (0, n - len(out)))
-    return out[:n].astype(np.float32)
+    return _place(((start, to_rate(s.samples, s.sample_rate, rate)) for start, s in clips), total, rate)
 
 
 def true_peak(samples: np.ndarray, oversample: int = 4) -> float:
@@ -165,27 +163,57 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return float(pyloudnorm.Meter(rate).integrated_loudness(guarded))
 
 
+def _measured(samples: np.ndarray, rate: int) -> float:
+    """Integrated loudness of ``samples``; a clip shorter than a second is measured repeated to one."""
+    if len(samples) < rate:
+        samples = np.tile(samples, ceil(rate / max(1, len(samples))))
+    return integrated_loudness(samples, rate)
+
+
 def normalise(samples: np.ndarray, rate: int, target_lufs: float = TARGET_LUFS,
               ceiling_db: float = CEILING_DBTP) -> np.ndarray:
     """Bring ``samples`` to ``target_lufs`` integrated with true peak <= ``ceiling_db``.
 
-    Silent (or too short to measure) input is returned unchanged.
+    A clip shorter than a second ("Yes.") is measured as if repeated to a
+    second, so it is levelled like the others. Silent input is returned unchanged.
     """
-    if len(samples) < int(0.5 * rate) or not np.any(samples):
+    if len(samples) == 0 or not np.any(samples):
         return samples
     out = samples.astype(np.float64)
-    loudness = integrated_loudness(out, rate)
+    loudness = _measured(out, rate)
     for _ in range(3):  # limiting lowers loudness a little; re-gain and limit again
         if not np.isfinite(loudness):
             return samples
         out = limit(out * 10 ** ((target_lufs - loudness) / 20), rate, ceiling_db)
-        loudness = integrated_loudness(out, rate)
+        loudness = _measured(out, rate)
         if abs(loudness - target_lufs) < 0.2:
             break
     return out.astype(np.float32)
 
 
+def level(speech: Speech, rate: int = TRACK_RATE) -> np.ndarray:
+    """One clip made ready for the track: resampled to ``rate`` and normalised (float32)."""
+    return normalise(to_rate(speech.samples, speech.sample_rate, rate), rate)
+
+
+def _place(clips: Iterable[tuple[float, np.ndarray]], total: float, rate: int) -> np.ndarray:
+    """Lay float32 clips already at ``rate`` on a silent bed ``total`` seconds long (pydub overlays)."""
+    n = int(round(total * rate))
+    bed = _segment(np.zeros(n, np.float32), rate)
+    for start, samples in clips:
+        bed = bed.overlay(_segment(samples, rate), position=int(round(start * 1000)))
+    out = np.frombuffer(bed.raw_data, dtype="<i2").astype(np.float32) / 32768.0
+    if len(out) < n:
+        out = np.pad(out, (0, n - len(out)))
+    return out[:n].astype(np.float32)
+
+
 def narration_track(clips: Iterable[tuple[float, Speech]], total: float,
                     rate: int = TRACK_RATE) -> np.ndarray:
-    """Place, resample and normalise the beats: the finished narration track."""
-    return normalise(place_beats(clips, total, rate), rate)
+    """Level and place the beats: the finished narration track."""
+    from .track import TrackBuilder
+
+    builder = TrackBuilder(rate)
+    for start, speech in clips:
+        builder.add(start, speech)
+    return builder.track(total)

@@ -31,7 +31,6 @@ Outputs, in the output folder, for a topic ``<slug>``:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -53,7 +52,8 @@ from PIL import Image
 from .. import __version__
 from ..narration import captions
 from ..narration.cache import Narrator
-from ..narration.speech import TRACK_RATE, Speech
+from ..narration.speech import TRACK_RATE
+from ..narration.track import TrackBuilder
 from ..scene import ExplainerScene
 from ..topics import TopicEntry
 from . import interrupts
@@ -141,8 +141,9 @@ class _Follower:
     the title), or of the only beat; otherwise the last frame.
     """
 
-    def __init__(self, scene: ExplainerScene, fps: int, reporter: Reporter) -> None:
-        self.scene, self.fps, self.reporter = scene, fps, reporter
+    def __init__(self, scene: ExplainerScene, fps: int, reporter: Reporter,
+                 on_beat: Callable[[Any], Any] | None = None) -> None:
+        self.scene, self.fps, self.reporter, self.on_beat = scene, fps, reporter, on_beat
         self.poster: Image.Image | None = None
         self.poster_time = 0.0
         self.poster_source = "default"
@@ -171,11 +172,17 @@ class _Follower:
         self.reporter.frames(int(round(self.scene.time * self.fps)))
 
     def _before_play(self) -> None:
+        self._new_beats()
+        self._maybe_grab()
+
+    def _new_beats(self) -> None:
         beats = self.scene.beats
         if len(beats) > self._beats_seen:
+            if self.on_beat is not None:
+                for beat in beats[self._beats_seen:]:
+                    self.on_beat(beat)
             self._beats_seen = len(beats)
             self.reporter.beat(len(beats), beats[-1].snippet(80))
-        self._maybe_grab()
 
     def _maybe_grab(self, final: bool = False) -> None:
         scene, now = self.scene, self.scene.time
@@ -197,6 +204,7 @@ class _Follower:
             self.poster, self.poster_time = self._fallback or (self.grab(), now)
 
     def finish(self) -> None:
+        self._new_beats()
         self._maybe_grab(final=True)
 
     def grab(self) -> Image.Image:
@@ -230,6 +238,7 @@ def run_scene(
     while_waiting: Callable[[ExplainerScene], Any] | None = None,
     when_drawn: Callable[[ExplainerScene], Any] | None = None,
     when_started: Callable[[], Any] | None = None,
+    on_beat: Callable[[Any], Any] | None = None,
     config_overrides: dict[str, Any] | None = None,
 ) -> SceneRun:
     """Run ``scene_cls`` with Manim into a silent video.
@@ -240,7 +249,8 @@ def run_scene(
     topic's target) places the boundaries. ``while_waiting(scene)`` runs once
     this process has the whole scene, before it waits for the others;
     ``when_drawn(scene)`` once every process is done drawing; ``when_started()``
-    once the other processes are forked (this process's own threads may start then).
+    once the other processes are forked (this process's own threads may start then);
+    ``on_beat(beat)`` as each narrated beat begins, in order.
     Every drawn play is one segment in Manim's cache (the next render reuses
     the unchanged plays); the segments are stitched in play order without
     re-encoding. ``config_overrides`` are extra Manim settings (the tests use
@@ -282,7 +292,7 @@ def run_scene(
             scene = scene_cls(narrator=keyed, renderer=renderer)  # type: ignore[arg-type]
             if keys is not None:
                 attach(scene, keys)
-            follower = _Follower(scene, quality.fps, reporter)
+            follower = _Follower(scene, quality.fps, reporter, on_beat)
             follower.install()
             scene.render()
             renderer.release_buffers()
@@ -419,42 +429,42 @@ def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
     return [replace(c, end=min(c.end, duration)) for c in cues if c.start < duration]
 
 
-def _mix_to_aac(beats: list[tuple[float, Speech]], duration: float, out: Path) -> Path:
-    """The narration track of ``beats``, ``duration`` long, encoded to AAC: the M4A's path.
+def _mix_to_aac(track: TrackBuilder, duration: float, out: Path) -> Path:
+    """The narration track ``track`` was given, ``duration`` long, encoded to AAC: the M4A's path.
 
     The file is named ``<out stem>.<key>.m4a`` after everything the track is
-    made of (:func:`track_key`), so a render whose narration is unchanged (an
-    edit to the picture only) takes the last render's track instead of
-    mixing, normalising and encoding it again (~1.2 s at preview). Only the
-    newest track is kept.
+    made of (:meth:`~.TrackBuilder.key`), so a render whose narration is
+    unchanged (an edit to the picture only) takes the last render's track
+    instead of encoding it again. Beside it, ``<out stem>.<key>.json`` lists
+    the key after each beat, which the next render's builder compares its
+    beats with (:func:`_last_track_keys`). Only the newest track is kept.
     """
-    from ..narration.mix import narration_track
-
-    done = out.with_name(f"{out.stem}.{track_key(beats, duration)}.m4a")
-    if not done.exists():
+    done = out.with_name(f"{out.stem}.{track.key(duration)}.m4a")
+    keys = done.with_suffix(".json")
+    if not (done.exists() and keys.exists()):
         tmp = out.with_name(f".{done.name}.{os.getpid()}")
         try:
-            encode_audio(narration_track(beats, duration, TRACK_RATE), TRACK_RATE, tmp)
+            encode_audio(track.track(duration), TRACK_RATE, tmp)
+            keys.write_text(json.dumps(track.keys), encoding="utf-8")
             os.replace(tmp, done)
         finally:
             tmp.unlink(missing_ok=True)
-    for old in out.parent.glob(f"{out.stem}.*.m4a"):  # (one render of a topic at a time: it holds the lock)
-        if old != done:
+    for old in out.parent.glob(f"{out.stem}.*"):  # (one render of a topic at a time: it holds the lock)
+        if old not in (done, keys) and old.suffix in (".m4a", ".json"):
             old.unlink(missing_ok=True)
     return done
 
 
-def track_key(beats: list[tuple[float, Speech]], duration: float) -> str:
-    """A digest of what a narration track is made of: each clip, its start, the length, the mixing code."""
-    digest = hashlib.sha256(f"{TRACK_RATE} {duration!r} {len(beats)}".encode())
-    here = Path(__file__).resolve().parent
-    for source in (here.parent / "narration" / "mix.py", here / "mux.py"):
-        digest.update(source.read_bytes())
-    for start, speech in beats:
-        samples = np.ascontiguousarray(speech.samples)
-        digest.update(f"|{start!r} {speech.sample_rate} {samples.dtype.str} {samples.shape}|".encode())
-        digest.update(samples.tobytes())
-    return digest.hexdigest()[:20]
+def _last_track_keys(out: Path) -> list[str]:
+    """The beat keys of the last narration track made at ``out`` (see :func:`_mix_to_aac`), or none."""
+    for keys in out.parent.glob(f"{out.stem}.*.json"):
+        if keys.with_suffix(".m4a").exists():
+            try:
+                found = json.loads(keys.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return []
+            return [k for k in found if isinstance(k, str)] if isinstance(found, list) else []
+    return []
 
 
 def _warm_mixer() -> None:
@@ -568,17 +578,21 @@ def render_topic(
             reporter.stage(f"running the scene at {q.label}")
             narration = media_dir / f"{slug}.narration.m4a"
             mixed: list[Future[Path]] = []
+            track = TrackBuilder(TRACK_RATE, _last_track_keys(narration))
+
+            def level(beat: Any) -> None:
+                # each beat's clip is levelled in the mixer's thread while the scene goes on
+                mixer.submit(track.add, beat.start, beat.speech)
 
             def mix(scene: ExplainerScene) -> None:
                 # in a thread, while other processes still draw and this one stitches and draws the storyboard
-                beats = [(b.start, b.speech) for b in scene.beats]
                 duration = int(round(scene.time * q.fps)) / q.fps
-                mixed.append(mixer.submit(_mix_to_aac, beats, duration, narration))
+                mixed.append(mixer.submit(_mix_to_aac, track, duration, narration))
 
-            # the mixer needs ~330 MB for a 90 s track: at 1080p it waits for the other processes to
-            # finish drawing, so their frame buffers and its arrays are not all in memory at once
+            # at 1080p the track is encoded once the other processes finish drawing, so their frame
+            # buffers and its arrays are not all in memory at once
             run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
-                            workers=workers, expected_frames=expected,
+                            workers=workers, expected_frames=expected, on_beat=level,
                             when_started=lambda: mixer.submit(_warm_mixer),
                             while_waiting=mix if q.mix_while_drawing else None,
                             when_drawn=None if q.mix_while_drawing else mix)
@@ -625,8 +639,7 @@ def render_topic(
                 staging.path("metadata").write_text(
                     json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
                 reporter.stage("muxing the narration")
-                track = mixed[0].result()
-                mux(picture, track, TRACK_RATE, staging.path("video"))
+                mux(picture, mixed[0].result(), TRACK_RATE, staging.path("video"))
                 staging.commit()
             finally:
                 staging.discard()
