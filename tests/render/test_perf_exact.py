@@ -228,7 +228,7 @@ def test_each_process_draws_its_own_range(tmp_path):
     bounds = plan(160, 2, TINY.replay_share, PARENT_EXTRA_SHARE)  # as run_scene plans it
     run = ours(Sampler, TINY, tmp_path / "media", 2)
     starts = run.scene.renderer.starts
-    mine = [i for i, f in enumerate(starts) if f < bounds[1]]
+    mine = [i for i, f in enumerate(starts) if f >= bounds[1]]  # the caller draws the last range
     assert 0 < len(mine) < run.plays  # the seam falls inside the video: both processes drew plays
     assert sorted(run.scene.renderer.drawn) == mine
 
@@ -312,10 +312,13 @@ def test_plan_splits_into_increasing_ranges(total, workers):
     assert bounds[-1] < total
 
 
-def test_plan_balances_two_equal_workers():
-    assert plan(1000, 2, 0.2) == [0, 500]
+def test_plan_balances_two_workers():
+    assert plan(1000, 2, 0.0) == [0, 500]  # replaying costs nothing: halves
+    # the child draws [0, b); the caller replays that (0.2 of its cost) and draws the rest:
+    # b = 0.2 b + (1 - b), so b = 1 / 1.8
+    assert plan(1000, 2, 0.2) == [0, 556]
     parent_busier = plan(1000, 2, 0.2, parent_extra=0.1)
-    assert parent_busier[1] < 500  # the process that also mixes the audio draws less
+    assert parent_busier[1] > 556  # the process that also mixes the audio draws less
 
 
 @pytest.mark.parametrize("kwargs,message", [

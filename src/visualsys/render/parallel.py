@@ -9,9 +9,11 @@ pipeline stitches the segments of all processes in play order with
 :func:`~.fastpaths.stitch`, the same packet copy Manim uses for its own
 per-play segments, so the seams are the seams a serial render has anyway.
 
-The calling process draws the first range and then replays the rest of the
-scene (it needs every beat for the narration track, the poster and the
-metadata); each forked child replays up to its range, draws it and stops.
+The calling process draws the last range, after replaying everything before
+it (it needs every beat for the narration track, the poster and the
+metadata); each forked child replays up to one of the earlier ranges, draws
+it and stops, so the first child replays nothing. (The other way round, the
+caller drawing the first range, every process would run the whole scene.)
 Ranges are chosen so the processes finish together (:func:`plan`).
 
 Children are forked, not spawned, so they start with Manim, the scene module
@@ -42,15 +44,16 @@ from .workers import default_workers
 
 
 def plan(total_frames: int, workers: int, replay_share: float = 0.2, parent_extra: float = 0.0) -> list[int]:
-    """Frame boundaries ``[0, b1, ..., b_{n-1}]``: worker ``k`` draws plays starting in ``[b_k, b_{k+1})``.
+    """Frame boundaries ``[0, b1, ..., b_{n-1}]``: range ``k`` holds the plays starting in ``[b_k, b_{k+1})``.
 
     Costs are in units of one serial render: replaying (skipping) the whole
-    scene costs ``replay_share``, drawing and encoding it the rest. Worker 0
-    (the calling process) draws its range, replays the rest and then has
-    ``parent_extra`` more to do while the others finish; a child replays up
-    to the end of its range and draws it. The boundaries equalise those
-    costs. The last worker's range is open-ended, so a wrong estimate of
-    ``total_frames`` costs balance, never frames.
+    scene costs ``replay_share``; drawing a range costs its share of the
+    frames. A child draws one of the first ranges: it replays up to it, draws
+    it and stops (the first child replays nothing). The calling process
+    draws the last range, after replaying everything before it, and then has
+    ``parent_extra`` more to do (the narration track, the outputs). The
+    boundaries equalise those costs. The last range is open-ended, so a
+    wrong estimate of ``total_frames`` costs balance, never frames.
 
     Raises
     ------
@@ -67,15 +70,13 @@ def plan(total_frames: int, workers: int, replay_share: float = 0.2, parent_extr
         raise ValueError(f"parent_extra must be in [0, 1), got {parent_extra}")
     if workers == 1 or total_frames < 2 * workers:
         return [0]
-    r, d = replay_share, 1.0 - replay_share
+    r = replay_share
 
     def fractions(target: float) -> list[float]:
-        out = [max(0.0, (target - r - parent_extra) / d)]
-        done = out[0]
-        for k in range(1, workers):
-            last = k == workers - 1
-            # child k: replays up to the end of its range, draws it: r * (done + f) + d * f = target
-            f = (target - r) / d if last else max(0.0, target - r * done)
+        out, done = [], 0.0
+        for k in range(workers):
+            extra = parent_extra if k == workers - 1 else 0.0
+            f = max(0.0, target - extra - r * done)  # replays up to its range, draws it: r * done + f
             out.append(f)
             done += f
         return out
@@ -146,14 +147,14 @@ class SectionFailed(RuntimeError):
     """A child process failed to render its section."""
 
 
-def _child(conn: Connection, scene_cls: type, narrator: Any, first: int, stop: int | None,
+def _child(conn: Connection, scene_cls: type, narrator: Any, first: int, stop: int,
            make_keys: Callable[[], PlayKeys] | None) -> None:
     """Body of a forked child: render plays starting in ``[first, stop)``, send the segments back."""
     logging.getLogger("manim").setLevel(logging.ERROR)  # the calling process reports the same warnings
     result = SectionResult()
     try:
         before = narrator.synth_calls
-        renderer = SectionRenderer(first_frame=first, stop_frame=stop, stop_early=stop is not None)
+        renderer = SectionRenderer(first_frame=first, stop_frame=stop, stop_early=True)
         if make_keys is not None:
             renderer.play_keys = make_keys()
             narrator = KeyedNarrator(narrator, renderer.play_keys)
@@ -185,11 +186,11 @@ class _Child:
     process: Any
     conn: Connection
     first: int
-    stop: int | None
+    stop: int
 
 
 class Sections:
-    """Forked children drawing the later ranges of one scene while the caller draws the first.
+    """Forked children drawing the first ranges of one scene while the caller draws the last.
 
     Use as a context manager around the caller's own render; on leaving it
     (error or interrupt included) every child still running is terminated.
@@ -204,16 +205,15 @@ class Sections:
         self.children: list[_Child] = []
 
     @property
-    def first_stop(self) -> int | None:
-        """Where the caller's own range ends (``None``: it draws everything)."""
-        return self.bounds[1] if len(self.bounds) > 1 else None
+    def last_start(self) -> int:
+        """Where the caller's own range, the last, begins (0: it draws everything)."""
+        return self.bounds[-1]
 
     def start(self) -> None:
-        """Fork one child per range after the first."""
+        """Fork one child per range but the last."""
         ctx = multiprocessing.get_context("fork")
-        for k in range(1, len(self.bounds)):
-            first = self.bounds[k]
-            stop = self.bounds[k + 1] if k + 1 < len(self.bounds) else None
+        for k in range(len(self.bounds) - 1):
+            first, stop = self.bounds[k], self.bounds[k + 1]
             mine, theirs = ctx.Pipe(duplex=False)
             process = ctx.Process(target=_child,
                                   args=(theirs, self.scene_cls, self.narrator, first, stop, self.make_keys),
@@ -230,7 +230,7 @@ class Sections:
                 result: SectionResult = child.conn.recv()
             except EOFError:
                 child.process.join()
-                raise SectionFailed(f"the process rendering frames {child.first}.. died "
+                raise SectionFailed(f"the process rendering frames {child.first}-{child.stop - 1} died "
                                     f"(exit code {child.process.exitcode})") from None
             child.process.join()
             out.append(result)

@@ -243,9 +243,9 @@ def run_scene(
 ) -> SceneRun:
     """Run ``scene_cls`` with Manim into a silent video.
 
-    With ``workers`` > 1 the later parts of the video are drawn by forked
-    processes (:mod:`.parallel`) while this one draws the first part and then
-    replays the rest; ``expected_frames`` (the last render's length, or the
+    With ``workers`` > 1 the earlier parts of the video are drawn by forked
+    processes (:mod:`.parallel`) while this one replays them and draws the
+    last part; ``expected_frames`` (the last render's length, or the
     topic's target) places the boundaries. ``while_waiting(scene)`` runs once
     this process has the whole scene, before it waits for the others;
     ``when_drawn(scene)`` once every process is done drawing; ``when_started()``
@@ -286,7 +286,7 @@ def run_scene(
         with Sections(scene_cls, shared, bounds, make_keys if use_keys else None) as sections:
             if when_started is not None:
                 when_started()
-            renderer = SectionRenderer(first_frame=0, stop_frame=sections.first_stop)
+            renderer = SectionRenderer(first_frame=sections.last_start)
             keys = renderer.play_keys = make_keys() if use_keys else None
             keyed: Any = KeyedNarrator(shared, keys) if keys is not None else shared
             scene = scene_cls(narrator=keyed, renderer=renderer)  # type: ignore[arg-type]
@@ -330,7 +330,7 @@ ENCODER_QUEUE = 4
 #: Segments kept in a topic's Manim cache beyond those of the last render (older ones are pruned).
 CACHE_SLACK = 100
 #: Share of a render's work the calling process does after the scene (narration track) while others draw.
-PARENT_EXTRA_SHARE = 0.15
+PARENT_EXTRA_SHARE = 0.2
 
 
 def _keep_recent(segments: list[str], directory: Path) -> None:

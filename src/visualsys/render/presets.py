@@ -40,6 +40,9 @@ class Quality:
     replay_share: float = 0.2
     #: Mix the narration while other processes still draw (faster; at 1080p it would exceed 1 GB).
     mix_while_drawing: bool = True
+    #: x264's threads per segment encoder (0: x264 decides). One is enough where drawing is the
+    #: bottleneck, and spends less CPU (no frame threads to start and keep in step for each play).
+    x264_threads: int = 0
 
     def __post_init__(self) -> None:
         if self.height <= 0 or self.height % 2:
@@ -62,12 +65,15 @@ class Quality:
     @property
     def encoder_options(self) -> dict[str, str]:
         """libx264 options for Manim's ``video_encoder_options``."""
-        return {"preset": self.x264_preset, "crf": str(self.crf)}
+        options = {"preset": self.x264_preset, "crf": str(self.crf)}
+        if self.x264_threads:
+            options["threads"] = str(self.x264_threads)
+        return options
 
 
 QUALITIES = {
     "preview": Quality("preview", 480, 15, "854x480 at 15 fps: fast look, what CI renders",
-                       x264_preset="ultrafast", crf=23, replay_share=0.3),
+                       x264_preset="ultrafast", crf=23, replay_share=0.3, x264_threads=1),
     "draft": Quality("draft", 720, 30, "1280x720 at 30 fps: review copy",
                      x264_preset="ultrafast", crf=30, replay_share=0.15),
     "hd": Quality("hd", 1080, 60, "1920x1080 at 60 fps: publishable (the default)",
