@@ -22,7 +22,7 @@ every round, so a noisy neighbour hurts every variant alike):
 
 Every run is cold: the segments of earlier runs are deleted first, and so are
 our play-key journal (every play is hashed as in a first render) and our
-last narration track (it is mixed again). Manim's ``texts`` folder, which
+last narration track and its levelled clips (it is mixed again). Manim's ``texts`` folder, which
 stock keeps across runs in its media folder too, is kept for both, and so
 are our pickled parses of those SVGs. Speech is not
 measured: the hibari voice's clips are synthesised once before the runs (or
@@ -194,6 +194,7 @@ class Bench:
 
     def cold(self) -> None:
         """Forget rendered segments (stock's and ours) and our play-key journal; keep text SVGs and speech."""
+        from visualsys.render.pipeline import CLIPS_DIR
         from visualsys.render.playkeys import JOURNAL
 
         shutil.rmtree(self.work / "stock" / "videos", ignore_errors=True)
@@ -202,6 +203,7 @@ class Bench:
         (topic / JOURNAL).unlink(missing_ok=True)  # else every play's Manim hash comes from it
         for track in topic.glob("*.narration.*.m4a"):  # else an unchanged narration is not mixed again
             track.unlink()
+        shutil.rmtree(topic / CLIPS_DIR, ignore_errors=True)  # else no clip is levelled again
 
 
 def warm_speech(topic_file: Path, speech: Path) -> int:

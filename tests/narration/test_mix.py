@@ -118,27 +118,34 @@ def test_a_short_clip_is_levelled_like_the_others(hibari):
     assert peak_dbtp(track) <= -1.0
 
 
-def test_the_builder_names_a_track_by_its_beats_and_levels_only_what_changed(speech_track):
+def test_the_builder_names_a_track_by_its_beats_and_levels_only_what_changed(speech_track, tmp_path):
     from visualsys.narration.track import TrackBuilder
 
     clips, total = speech_track
-    first = TrackBuilder()
+    kept = tmp_path / "clips"
+    first = TrackBuilder(clips_dir=kept)
     for start, s in clips:
         first.add(start, s)
     assert first.levelled == len(clips)  # no earlier track: each clip is levelled as it comes
+    assert len(list(kept.glob("*.s16"))) == len(clips)
     assert np.array_equal(first.track(total), narration_track(clips, total))
 
-    same = TrackBuilder(previous=first.keys)
+    same = TrackBuilder(previous=first.keys, clips_dir=kept)
     for start, s in clips:
         same.add(start, s)
     assert same.levelled == 0 and same.key(total) == first.key(total)  # the caller reuses the last track
     assert same.key(total + 1.0) != first.key(total)
 
-    moved = TrackBuilder(previous=first.keys)
+    moved = TrackBuilder(previous=first.keys, clips_dir=kept)
     moved.add(*clips[0])
-    assert moved.levelled == 0  # the same first beat: put off
-    moved.add(clips[1][0] + 0.25, clips[1][1])
-    assert moved.levelled == 2  # the second beat moved: the put-off one is levelled too
-    moved.add(clips[2][0] + 0.25, clips[2][1])
-    assert moved.levelled == 3 and moved.key(total) != first.key(total)
+    moved.add(clips[1][0] + 0.25, clips[1][1])  # the second beat starts later: a new track
     assert moved.keys[0] == first.keys[0] and moved.keys[1] != first.keys[1]
+    reworded = Speech(clips[2][1].samples[::-1].copy(), clips[2][1].sample_rate, [])
+    moved.add(clips[2][0] + 0.25, reworded)
+    assert moved.levelled == 1  # only the new clip: the others are read back
+    assert moved.key(total) != first.key(total)
+    track = moved.track(total)
+    fresh = narration_track([clips[0], (clips[1][0] + 0.25, clips[1][1]), (clips[2][0] + 0.25, reworded)], total)
+    assert np.array_equal(track, fresh)  # read back or levelled again: the same samples
+    moved.prune()
+    assert len(list(kept.glob("*.s16"))) == len(clips)  # the unused clip is gone, the new one kept

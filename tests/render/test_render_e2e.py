@@ -147,8 +147,8 @@ def test_an_unchanged_narration_is_not_mixed_again(tmp_path, monkeypatch):
     second = decode_audio(out / "tiny-topic.mp4")
     assert first[1] == second[1] and np.array_equal(first[0], second[0])
     scene.write_text(scene.read_text().replace("Then a label fades in.", "Then a label appears."))
-    assert render(*args).exit_code == 0  # new words in the second beat: a new track, both beats levelled
-    assert len(levelled) == 4 and len(encoded) == 2
+    assert render(*args).exit_code == 0  # new words in the second beat: a new track
+    assert len(levelled) == 3 and len(encoded) == 2  # the first beat's levelled clip is read back
     third = decode_audio(out / "tiny-topic.mp4")
     assert len(third[0]) != len(second[0]) or not np.array_equal(third[0], second[0])
     assert len(list(cache.rglob("*.narration.*.m4a"))) == 1  # only the newest is kept

@@ -39,9 +39,14 @@ def to_rate(samples: np.ndarray, rate: int, target: int = TRACK_RATE) -> np.ndar
     return resample_poly(samples, target // g, rate // g).astype(np.float32)
 
 
-def _segment(samples: np.ndarray, rate: int) -> AudioSegment:
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
-    return AudioSegment(pcm.tobytes(), frame_rate=rate, sample_width=2, channels=1)
+def pcm16(samples: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] as 16-bit PCM (what the track is mixed in)."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+
+
+def _segment(pcm: np.ndarray, rate: int) -> AudioSegment:
+    data = np.ascontiguousarray(pcm, "<i2").tobytes()
+    return AudioSegment(data, frame_rate=rate, sample_width=2, channels=1)
 
 
 def place_beats(clips: Iterable[tuple[float, Speech]], total: float, rate: int = TRACK_RATE) -> np.ndarray:
@@ -50,7 +55,8 @@ def place_beats(clips: Iterable[tuple[float, Speech]], total: float, rate: int =
     Returns float32 samples at ``rate``, exactly ``round(total * rate)`` long
     (audio past ``total`` is cut, so the track never outlasts the picture).
     """
-    return _place(((start, to_rate(s.samples, s.sample_rate, rate)) for start, s in clips), total, rate)
+    pcm = ((start, pcm16(to_rate(s.samples, s.sample_rate, rate))) for start, s in clips)
+    return place_pcm(pcm, total, rate)
 
 
 def true_peak(samples: np.ndarray, oversample: int = 4) -> float:
@@ -196,12 +202,15 @@ def level(speech: Speech, rate: int = TRACK_RATE) -> np.ndarray:
     return normalise(to_rate(speech.samples, speech.sample_rate, rate), rate)
 
 
-def _place(clips: Iterable[tuple[float, np.ndarray]], total: float, rate: int) -> np.ndarray:
-    """Lay float32 clips already at ``rate`` on a silent bed ``total`` seconds long (pydub overlays)."""
+def place_pcm(clips: Iterable[tuple[float, np.ndarray]], total: float, rate: int) -> np.ndarray:
+    """Lay 16-bit clips already at ``rate`` on a silent bed ``total`` seconds long (pydub overlays).
+
+    Returns float32 samples, exactly ``round(total * rate)`` long.
+    """
     n = int(round(total * rate))
-    bed = _segment(np.zeros(n, np.float32), rate)
-    for start, samples in clips:
-        bed = bed.overlay(_segment(samples, rate), position=int(round(start * 1000)))
+    bed = _segment(np.zeros(n, "<i2"), rate)
+    for start, pcm in clips:
+        bed = bed.overlay(_segment(pcm, rate), position=int(round(start * 1000)))
     out = np.frombuffer(bed.raw_data, dtype="<i2").astype(np.float32) / 32768.0
     if len(out) < n:
         out = np.pad(out, (0, n - len(out)))

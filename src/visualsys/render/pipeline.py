@@ -329,6 +329,8 @@ def play_keys_enabled() -> bool:
 ENCODER_QUEUE = 4
 #: Segments kept in a topic's Manim cache beyond those of the last render (older ones are pruned).
 CACHE_SLACK = 100
+#: Folder (in the topic's cache) of the levelled clips of its last narration track.
+CLIPS_DIR = "narration-clips"
 #: Share of a render's work the calling process does after the scene (narration track) while others draw.
 PARENT_EXTRA_SHARE = 0.2
 
@@ -435,7 +437,8 @@ def _mix_to_aac(track: TrackBuilder, duration: float, out: Path) -> Path:
     The file is named ``<out stem>.<key>.m4a`` after everything the track is
     made of (:meth:`~.TrackBuilder.key`), so a render whose narration is
     unchanged (an edit to the picture only) takes the last render's track
-    instead of encoding it again. Beside it, ``<out stem>.<key>.json`` lists
+    instead of encoding it again; its levelled clips are kept in
+    :data:`CLIPS_DIR` for the next track. Beside it, ``<out stem>.<key>.json`` lists
     the key after each beat, which the next render's builder compares its
     beats with (:func:`_last_track_keys`). Only the newest track is kept.
     """
@@ -452,6 +455,7 @@ def _mix_to_aac(track: TrackBuilder, duration: float, out: Path) -> Path:
     for old in out.parent.glob(f"{out.stem}.*"):  # (one render of a topic at a time: it holds the lock)
         if old not in (done, keys) and old.suffix in (".m4a", ".json"):
             old.unlink(missing_ok=True)
+    track.prune()
     return done
 
 
@@ -578,7 +582,7 @@ def render_topic(
             reporter.stage(f"running the scene at {q.label}")
             narration = media_dir / f"{slug}.narration.m4a"
             mixed: list[Future[Path]] = []
-            track = TrackBuilder(TRACK_RATE, _last_track_keys(narration))
+            track = TrackBuilder(TRACK_RATE, _last_track_keys(narration), clips_dir=media_dir / CLIPS_DIR)
 
             def level(beat: Any) -> None:
                 # each beat's clip is levelled in the mixer's thread while the scene goes on
