@@ -31,8 +31,10 @@ copied from ``.cache/speech``) into the bench's own cache and served from it.
 Reported per variant: median wall time, median CPU time (user + system of
 the process and its children), frames per second of wall time, peak memory
 (the largest sum of PSS, i.e. shared pages split between the processes that
-share them, over the process tree, sampled every 50 ms; and the largest
-single-process max RSS), and wall / stock.
+share them, over the process tree, sampled every 50 ms in one extra, untimed
+run per variant, because sampling costs the measured render ~7 % of its wall
+time; and the largest single-process max RSS over the timed runs), and
+wall / stock.
 
 **Encode floor**: the frames of the finished video are decoded and encoded
 again with the same encoder settings, timing the encoder only (wrapping the
@@ -111,8 +113,14 @@ class Run:
     max_rss_mb: float
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-    """Run ``cmd``; its wall and CPU time and peak memory (PSS of the tree, sampled; max RSS)."""
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+            memory: bool = False) -> Run:
+    """Run ``cmd``; its wall and CPU time, max RSS and, with ``memory``, peak PSS of the tree (sampled).
+
+    Sampling is not free (the kernel walks every page table for each
+    ``smaps_rollup``: ~0.5 s of a 7 s two-process render), so timed runs
+    do not sample; a separate run measures memory (``peak_pss_mb`` is 0 otherwise).
+    """
     peak = [0]
     done = threading.Event()
     t0 = time.perf_counter()
@@ -129,13 +137,15 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None 
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = err.decode(errors="replace")[-3000:]
@@ -283,6 +293,8 @@ def encode_floor(video: Path, options: dict[str, str], copy_frames: bool) -> tup
 class Row:
     name: str
     runs: list[Run] = field(default_factory=list)
+    #: The extra run that sampled memory (not among the timed runs).
+    memory: Run | None = None
 
     def median(self, attr: str) -> float:
         return statistics.median(getattr(r, attr) for r in self.runs)
@@ -314,7 +326,12 @@ def bench_quality(b: Bench, runs: int) -> dict:
             if name == "stock manim":
                 stock_frames = frames_of(b.stock_video())
             print(f"  run {r + 1}/{runs} {name:<26} wall {run.wall:6.1f} s  cpu {run.cpu:6.1f} s  "
-                  f"peak {run.peak_pss_mb:5.0f} MB", flush=True)
+                  f"max RSS {run.max_rss_mb:5.0f} MB", flush=True)
+    for name in names:  # one more run each, sampling the memory of the process tree (not timed)
+        b.cold()
+        cmd, env = variants[name]
+        rows[name].memory = measure(cmd, env, memory=True)
+        print(f"  memory run {name:<26} peak PSS {rows[name].memory.peak_pss_mb:5.0f} MB", flush=True)
     frames = frames_of(b.work / "out" / f"{b.slug}.mp4")
     floor_ours, n = encode_floor(b.work / "out" / f"{b.slug}.mp4", q.encoder_options, copy_frames=False)
     floor_stock, _ = encode_floor(b.work / "out" / f"{b.slug}.mp4", {"crf": "23"}, copy_frames=True)
@@ -408,7 +425,8 @@ def report(results: dict[str, dict], incremental: dict[str, list[dict]], header:
         for row in rows.values():
             wall, cpu = row.median("wall"), row.median("cpu")
             lines.append(f"  {row.name:<26} {wall:>7.1f} {cpu:>7.1f} {res['frames'] / wall:>9.1f} "
-                         f"{row.peak('peak_pss_mb'):>12.0f} {row.peak('max_rss_mb'):>11.0f} "
+                         f"{row.memory.peak_pss_mb if row.memory else 0:>12.0f} "
+                         f"{row.peak('max_rss_mb'):>11.0f} "
                          f"{wall / stock.median('wall'):>11.2f} {cpu / stock.median('cpu'):>10.2f}")
         best = min((r for r in rows.values() if r is not stock), key=lambda r: r.median("wall"))
         lines.append("  speed-up (stock wall / visualsys wall): "
