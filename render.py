@@ -12,4 +12,6 @@ if __name__ == "__main__" and os.environ.get("PYTHONHASHSEED", "random") == "ran
 from visualsys.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    main()
+    from visualsys.cli import run_and_exit
+
+    run_and_exit(main)

@@ -224,3 +224,23 @@ def test_command_names_are_reserved_slugs():
     for name in RESERVED_SLUGS:
         with pytest.raises(ValueError, match="is a render.py command name"):
             Topic(slug=name, title="x", length=10)
+
+
+@pytest.mark.parametrize("body,code,err", [
+    ("pass", 0, ""), ("raise SystemExit(3)", 3, ""), ("raise SystemExit('one clear sentence')", 1,
+                                                       "one clear sentence")])
+def test_run_and_exit_keeps_the_exit_code_and_runs_the_exit_handlers(tmp_path, body, code, err):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "atexit-ran"
+    program = (f"import atexit, pathlib\n"
+               f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('yes'))\n"
+               f"from visualsys.cli import run_and_exit\n"
+               f"def entry():\n    print('out', flush=False)\n    {body}\n"
+               f"run_and_exit(entry)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert done.returncode == code
+    assert done.stdout == "out\n"  # flushed before the fast exit
+    assert err in done.stderr
+    assert marker.read_text() == "yes"

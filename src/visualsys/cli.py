@@ -13,6 +13,7 @@ SIGTERM).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
@@ -22,6 +23,7 @@ import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -81,6 +83,30 @@ def _shard_option(ctx, param, value):
         return parse_shard(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def run_and_exit(entry: Callable[[], Any]) -> NoReturn:
+    """Run ``entry`` (the CLI), then leave without the interpreter's teardown.
+
+    After a render, Python would spend ~0.3 s freeing the scene's objects
+    one by one (5 % of a preview render) before the process ends. Here the
+    exit handlers run (logging, temporary files, multiprocessing), the
+    output is flushed, and the process ends at once with ``entry``'s exit
+    code. An exception other than ``SystemExit`` propagates as usual.
+    """
+    try:
+        entry()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    atexit._run_exitfuncs()  # (what Python runs at exit, minus freeing every object)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @click.group(cls=TopicGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -145,7 +145,8 @@ def test_the_builder_names_a_track_by_its_beats_and_levels_only_what_changed(spe
     assert moved.levelled == 1  # only the new clip: the others are read back
     assert moved.key(total) != first.key(total)
     track = moved.track(total)
-    fresh = narration_track([clips[0], (clips[1][0] + 0.25, clips[1][1]), (clips[2][0] + 0.25, reworded)], total)
+    beats = [clips[0], (clips[1][0] + 0.25, clips[1][1]), (clips[2][0] + 0.25, reworded)]
+    fresh = narration_track(beats, total)
     assert np.array_equal(track, fresh)  # read back or levelled again: the same samples
     moved.prune()
     assert len(list(kept.glob("*.s16"))) == len(clips)  # the unused clip is gone, the new one kept
