@@ -92,7 +92,9 @@ def run_and_exit(entry: Callable[[], Any]) -> NoReturn:
     one by one (5 % of a preview render) before the process ends. Here the
     exit handlers run (logging, temporary files, multiprocessing), the
     output is flushed, and the process ends at once with ``entry``'s exit
-    code. An exception other than ``SystemExit`` propagates as usual.
+    code. An exception other than ``SystemExit`` propagates as usual, and
+    under a profiler or debugger the exit is the usual one (they report at
+    the end).
     """
     try:
         entry()
@@ -103,6 +105,8 @@ def run_and_exit(entry: Callable[[], Any]) -> NoReturn:
         else:
             print(exc.code, file=sys.stderr)
             code = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     atexit._run_exitfuncs()  # (what Python runs at exit, minus freeing every object)
     sys.stdout.flush()
     sys.stderr.flush()
