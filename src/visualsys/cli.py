@@ -34,7 +34,7 @@ from .narration.voices import VOICES, VoiceUnavailable
 from .render import interrupts
 from .render.presets import DEFAULT_QUALITY, QUALITIES
 from .render.progress import Reporter
-from .render.workers import render_env
+from .render.workers import render_env, tune_gc
 from .scene import BookmarkError
 from .topics import TopicEntry, TopicError, discover, find
 
@@ -94,8 +94,10 @@ def run_and_exit(entry: Callable[[], Any]) -> NoReturn:
     output is flushed, and the process ends at once with ``entry``'s exit
     code. An exception other than ``SystemExit`` propagates as usual, and
     under a profiler or debugger the exit is the usual one (they report at
-    the end).
+    the end). The garbage collector is tuned for rendering first
+    (:func:`~.render.workers.tune_gc`).
     """
+    tune_gc()
     try:
         entry()
         code = 0

@@ -133,7 +133,9 @@ class FastCamera(Camera):
         nppcc = vmobject.n_points_per_cubic_curve
         atol = vmobject.tolerance_for_point_equality
         key = (points.tobytes(), nppcc, atol)
-        cache = _PATHS.setdefault(self, _PathCache())
+        cache = _PATHS.get(self)
+        if cache is None:
+            cache = _PATHS[self] = _PathCache()
         known = cache.paths.get(key)
         if known is not None:
             ctx.new_path()

@@ -25,6 +25,8 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+from .workers import GC_THRESHOLDS
+
 #: The zygote's program (run with ``python -c``; imports no visualsys module, see the module docstring).
 ZYGOTE = r"""
 import json, os, signal, socket, sys, traceback, warnings
@@ -35,6 +37,9 @@ with warnings.catch_warnings():  # (pydub's "no ffmpeg" notice: renders never ne
     warnings.simplefilter("ignore")
     import numpy, scipy.signal, pyloudnorm, av, PIL.Image, click, pydub, srt, webvtt, jinja2  # noqa
     import onnx, onnxruntime, hibari.g2p, hibari.tts, hibari.dsp  # noqa: the default voice
+import gc
+gc.freeze()  # the renders' collector settings (tune_gc in render/workers.py, not importable here)
+gc.set_threshold(*json.loads(sys.argv[2]))
 control.sendall(b"ready\n")
 reader = control.makefile("rb")
 while True:
@@ -183,7 +188,7 @@ class WarmStarter:
         mine, theirs = socket.socketpair()
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-c", ZYGOTE, str(theirs.fileno())],
+                [sys.executable, "-c", ZYGOTE, str(theirs.fileno()), json.dumps(GC_THRESHOLDS)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=self.env)
         finally:
             theirs.close()

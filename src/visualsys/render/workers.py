@@ -1,9 +1,28 @@
-"""How many processes one render may use (light: no Manim import, so ``render.py all`` can ask cheaply)."""
+"""How a render runs: how many processes it may use, its garbage collector, its environment.
+
+Light (no Manim import), so ``render.py all`` can ask cheaply.
+"""
 
 from __future__ import annotations
 
+import gc
 import math
 import os
+
+#: Python's garbage-collector thresholds while rendering (its defaults are 700, 10, 10). A render
+#: makes and drops millions of small objects (every play copies its mobjects), very few of them in
+#: reference cycles: collecting ~70x less often costs a few MB and saves ~4 % of a preview's CPU.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
+def tune_gc() -> None:
+    """Set :data:`GC_THRESHOLDS` and freeze what exists now (the imports), so collections never scan it.
+
+    Freezing before a ``fork`` also keeps the collector from writing to the
+    pages the processes share.
+    """
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def cpus() -> int:
