@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..topics import TopicError, load_file
 from .progress import Event
-from .workers import default_workers, render_env
+from .workers import CHILD_PROGRAM, default_workers, render_env
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class Outcome:
 
 def child_command(path: Path, render_args: Sequence[str]) -> list[str]:
     """The command that renders the topic file ``path`` in a child process."""
-    return [sys.executable, "-c", "from visualsys.cli import main; main()",
+    return [sys.executable, "-c", CHILD_PROGRAM,
             "render", str(path), *render_args, "--progress-json"]
 
 

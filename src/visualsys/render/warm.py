@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from .workers import GC_THRESHOLDS
+from .workers import CHILD_PROGRAM, GC_THRESHOLDS
 
 #: The zygote's program (run with ``python -c``; imports no visualsys module, see the module docstring).
 ZYGOTE = r"""
@@ -168,7 +168,7 @@ class WarmStarter:
                 return ForkedRender(int(self._line.read()), self._line)
             except (OSError, ValueError, ZygoteGone) as error:
                 self._fail(error)
-        return subprocess.Popen([sys.executable, "-c", "from visualsys.cli import main; main()", *argv],
+        return subprocess.Popen([sys.executable, "-c", CHILD_PROGRAM, *argv],
                                 stdin=subprocess.DEVNULL, env=self.env)
 
     def close(self) -> None:

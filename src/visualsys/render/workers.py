@@ -9,6 +9,10 @@ import gc
 import math
 import os
 
+#: The program (``python -c``) of a render started as a child process (``render.py all``, a
+#: ``--watch`` without its warm process): the CLI, run as ``render.py`` runs it.
+CHILD_PROGRAM = "from visualsys.cli import main, run_and_exit; run_and_exit(main)"
+
 #: Python's garbage-collector thresholds while rendering (its defaults are 700, 10, 10). A render
 #: makes and drops millions of small objects (every play copies its mobjects), very few of them in
 #: reference cycles: collecting ~70x less often costs a few MB and saves ~4 % of a preview's CPU.
