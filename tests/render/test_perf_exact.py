@@ -44,10 +44,11 @@ from manim.camera.camera import Camera
 from visualsys import ExplainerScene, theme
 from visualsys.narration import Narrator
 from visualsys.narration.voices import SilentService
-from visualsys.render.fastpaths import FastCamera, fast_paths, stitch
+from visualsys.render.fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
 from visualsys.render.parallel import merge, plan
 from visualsys.render.pipeline import PARENT_EXTRA_SHARE, run_scene
 from visualsys.render.presets import Quality
+from visualsys.render.progress import Reporter
 from visualsys.render.storyboard import frames_by_index
 from visualsys.topics import find
 
@@ -231,6 +232,29 @@ def test_each_process_draws_its_own_range(tmp_path):
     mine = [i for i, f in enumerate(starts) if f >= bounds[1]]  # the caller draws the last range
     assert 0 < len(mine) < run.plays  # the seam falls inside the video: both processes drew plays
     assert sorted(run.scene.renderer.drawn) == mine
+
+
+@pytest.mark.slow
+def test_progress_counts_each_frame_once_over_the_processes(tmp_path):
+    """The bar adds the child's frames to the caller's own: it ends at the video's length, never beyond."""
+    events = []
+    run = run_scene(Sampler, TINY, _narrator(None), tmp_path / "media", "ours", Reporter(events.append, 1e9),
+                    workers=2, expected_frames=160, config_overrides={**LOSSLESS, "verbosity": "ERROR"})
+    done = [e["done"] for e in events if e["event"] == "frames"]
+    assert run.workers == 2
+    assert done == sorted(done) and done[-1] == int(round(run.scene.time * TINY.fps))
+
+
+def test_a_section_counts_the_frames_of_its_range_only():
+    import multiprocessing
+
+    with tempconfig({"frame_rate": 15, "media_dir": "/tmp/visualsys-test-media"}):
+        renderer = SectionRenderer(first_frame=10, stop_frame=30)
+    renderer.progress = multiprocessing.get_context("fork").RawValue("q", 0)
+    for frame, expected in [(4, 0), (10, 0), (25, 15), (30, 20), (44, 20)]:
+        renderer.time = frame / 15
+        renderer._report()
+        assert renderer.progress.value == expected, frame
 
 
 @pytest.mark.slow

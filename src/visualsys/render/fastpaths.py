@@ -521,6 +521,8 @@ class SectionRenderer(CairoRenderer):
         self._turn = 0
         #: Keys that let a play skip Manim's hash (:mod:`.playkeys`); ``None``: every play is hashed.
         self.play_keys: Any = None
+        #: A shared integer (``multiprocessing.RawValue``) set to the frames of the range done so far.
+        self.progress: Any = None
 
     def frame_now(self) -> int:
         """The index of the next frame to be written (the scene clock in whole frames)."""
@@ -564,6 +566,16 @@ class SectionRenderer(CairoRenderer):
         index = self.num_plays - 1
         if self.owns(self.starts[index]):
             (self.cached if self.skip_animations else self.drawn).append(index)
+        self._report()
+
+    def add_frame(self, frame: np.ndarray, num_frames: int = 1) -> None:  # noqa: D102
+        super().add_frame(frame, num_frames)
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            end = self.frame_now() if self.stop_frame is None else min(self.frame_now(), self.stop_frame)
+            self.progress.value = max(0, end - self.first_frame)
 
     # -- a skipped play draws nothing --------------------------------------------------
     def save_static_frame_data(self, scene: Any, static_mobjects: Any) -> Any:  # noqa: D102

@@ -148,13 +148,17 @@ class SectionFailed(RuntimeError):
 
 
 def _child(conn: Connection, scene_cls: type, narrator: Any, first: int, stop: int,
-           make_keys: Callable[[], PlayKeys] | None) -> None:
-    """Body of a forked child: render plays starting in ``[first, stop)``, send the segments back."""
+           make_keys: Callable[[], PlayKeys] | None, progress: Any = None) -> None:
+    """Body of a forked child: render plays starting in ``[first, stop)``, send the segments back.
+
+    ``progress`` (a shared integer) follows how many frames of its range are done.
+    """
     logging.getLogger("manim").setLevel(logging.ERROR)  # the calling process reports the same warnings
     result = SectionResult()
     try:
         before = narrator.synth_calls
         renderer = SectionRenderer(first_frame=first, stop_frame=stop, stop_early=True)
+        renderer.progress = progress
         if make_keys is not None:
             renderer.play_keys = make_keys()
             narrator = KeyedNarrator(narrator, renderer.play_keys)
@@ -187,6 +191,7 @@ class _Child:
     conn: Connection
     first: int
     stop: int
+    progress: Any
 
 
 class Sections:
@@ -215,18 +220,29 @@ class Sections:
         for k in range(len(self.bounds) - 1):
             first, stop = self.bounds[k], self.bounds[k + 1]
             mine, theirs = ctx.Pipe(duplex=False)
+            progress = ctx.RawValue("q", 0)  # shared memory: the child writes, the caller reads
             process = ctx.Process(target=_child,
-                                  args=(theirs, self.scene_cls, self.narrator, first, stop, self.make_keys),
+                                  args=(theirs, self.scene_cls, self.narrator, first, stop, self.make_keys,
+                                        progress),
                                   name=f"visualsys-section-{k}", daemon=True)
             process.start()
             theirs.close()
-            self.children.append(_Child(process, mine, first, stop))
+            self.children.append(_Child(process, mine, first, stop, progress))
 
-    def results(self) -> list[SectionResult]:
-        """Wait for every child; raise the first failure (the child's own exception when it can travel)."""
+    def frames_done(self) -> int:
+        """Frames the children have finished so far, over all their ranges."""
+        return sum(child.progress.value for child in self.children)
+
+    def results(self, tick: Callable[[], Any] | None = None) -> list[SectionResult]:
+        """Wait for every child; raise the first failure (the child's own exception when it can travel).
+
+        ``tick()`` runs about ten times a second while waiting (to show progress).
+        """
         out = []
         for child in self.children:
             try:
+                while tick is not None and not child.conn.poll(0.1):
+                    tick()
                 result: SectionResult = child.conn.recv()
             except EOFError:
                 child.process.join()

@@ -142,8 +142,11 @@ class _Follower:
     """
 
     def __init__(self, scene: ExplainerScene, fps: int, reporter: Reporter,
-                 on_beat: Callable[[Any], Any] | None = None) -> None:
+                 on_beat: Callable[[Any], Any] | None = None,
+                 done: Callable[[int], int] | None = None) -> None:
         self.scene, self.fps, self.reporter, self.on_beat = scene, fps, reporter, on_beat
+        #: Frames of the video done, given the scene's own frame (other processes draw some).
+        self.done = done or (lambda frame: frame)
         self.poster: Image.Image | None = None
         self.poster_time = 0.0
         self.poster_source = "default"
@@ -168,8 +171,12 @@ class _Follower:
         scene.play = followed_play  # type: ignore[method-assign]
         renderer.add_frame = followed_add_frame
 
+    def report_frames(self) -> None:
+        """Tell the reporter how many frames of the video are done."""
+        self._report_frames()
+
     def _report_frames(self) -> None:
-        self.reporter.frames(int(round(self.scene.time * self.fps)))
+        self.reporter.frames(self.done(int(round(self.scene.time * self.fps))))
 
     def _before_play(self) -> None:
         self._new_beats()
@@ -292,7 +299,9 @@ def run_scene(
             scene = scene_cls(narrator=keyed, renderer=renderer)  # type: ignore[arg-type]
             if keys is not None:
                 attach(scene, keys)
-            follower = _Follower(scene, quality.fps, reporter, on_beat)
+            first = sections.last_start  # this process replays up to here, then draws: done is theirs + mine
+            follower = _Follower(scene, quality.fps, reporter, on_beat,
+                                 lambda frame: max(0, frame - first) + sections.frames_done())
             follower.install()
             scene.render()
             renderer.release_buffers()
@@ -301,7 +310,8 @@ def run_scene(
                 while_waiting(scene)
             if sections.children:
                 reporter.stage("waiting for the other sections")
-            parts = sections.results()
+            parts = sections.results(tick=follower.report_frames)
+            follower.report_frames()  # every process done: the count is the video's
         if when_drawn is not None:
             when_drawn(scene)
         narrator.synth_calls += sum(p.synth_calls for p in parts)
