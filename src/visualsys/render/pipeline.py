@@ -162,20 +162,17 @@ class _Follower:
         def followed_play(*args: Any, **kwargs: Any) -> None:
             self._before_play()
             play(*args, **kwargs)
-            self._report_frames()
+            self.report_frames()
 
         def followed_add_frame(frame: Any, num_frames: int = 1) -> None:
             add_frame(frame, num_frames)
-            self._report_frames()
+            self.report_frames()
 
         scene.play = followed_play  # type: ignore[method-assign]
         renderer.add_frame = followed_add_frame
 
     def report_frames(self) -> None:
         """Tell the reporter how many frames of the video are done."""
-        self._report_frames()
-
-    def _report_frames(self) -> None:
         self.reporter.frames(self.done(int(round(self.scene.time * self.fps))))
 
     def _before_play(self) -> None:
