@@ -150,3 +150,38 @@ def test_the_builder_names_a_track_by_its_beats_and_levels_only_what_changed(spe
     assert np.array_equal(track, fresh)  # read back or levelled again: the same samples
     moved.prune()
     assert len(list(kept.glob("*.s16"))) == len(clips)  # the unused clip is gone, the new one kept
+
+
+def test_a_track_made_in_pieces_is_the_whole_track_cut_there():
+    from visualsys.narration.mix import first_sample, place_pcm
+
+    rng = np.random.default_rng(7)
+    clips = [(0.0, rng.integers(-9000, 9000, 30_000).astype("<i2")),
+             (1.0004, rng.integers(-9000, 9000, 70_000).astype("<i2")),  # placed by the millisecond
+             (2.5, rng.integers(-9000, 9000, 200_000).astype("<i2"))]  # cut by the track's end
+    total = 3.99971  # not on a millisecond: pydub rounds the bed, the track is still exactly this long
+    whole = place_pcm(clips, total, TRACK_RATE)
+    assert len(whole) == round(total * TRACK_RATE)
+    assert np.array_equal(whole[48_000:48_010], clips[1][1][:10] / 32768.0)  # 1.0004 s -> 1.000 s
+    # cut where each beat starts (what a render knows as the beats come), and once mid-clip
+    cuts = [0, first_sample(1.0004, TRACK_RATE), 96_000, first_sample(2.5, TRACK_RATE), len(whole)]
+    pieces = [place_pcm(clips[:i + 1], None if i < 3 else total, TRACK_RATE, a, b)
+              for i, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+    assert np.array_equal(np.concatenate(pieces), whole)
+    with pytest.raises(ValueError, match="millisecond"):
+        place_pcm(clips, total, TRACK_RATE, 100, 200)
+
+
+def test_the_builder_hands_out_the_track_a_settled_piece_at_a_time(speech_track):
+    from visualsys.narration.track import TrackBuilder
+
+    clips, total = speech_track
+    builder, pieces, written = TrackBuilder(), [], 0
+    assert builder.settled() == 0
+    for start, s in clips:
+        builder.add(start, s)
+        end = builder.settled()  # up to where this beat begins: final, whatever comes next
+        pieces.append(builder.piece(written, end))
+        written = end
+    pieces.append(builder.piece(written, int(round(total * TRACK_RATE)), total))
+    assert np.array_equal(np.concatenate(pieces), builder.track(total))

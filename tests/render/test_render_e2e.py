@@ -130,12 +130,12 @@ def test_second_render_synthesises_nothing(tiny, tmp_path):
 
 def test_an_unchanged_narration_is_not_mixed_again(tmp_path, monkeypatch):
     from visualsys.narration import mix
-    from visualsys.render import pipeline
+    from visualsys.render import mux
 
     levelled, encoded = [], []
-    real_level, real_encode = mix.level, pipeline.encode_audio
+    real_level, real_flush = mix.level, mux.AacWriter.flush
     monkeypatch.setattr(mix, "level", lambda *a, **k: levelled.append(1) or real_level(*a, **k))
-    monkeypatch.setattr(pipeline, "encode_audio", lambda *a, **k: encoded.append(1) or real_encode(*a, **k))
+    monkeypatch.setattr(mux.AacWriter, "flush", lambda *a, **k: encoded.append(1) or real_flush(*a, **k))
     scene, out, cache = tmp_path / "tiny_topic.py", tmp_path / "out", tmp_path / "cache"
     scene.write_text((FIXTURES / "tiny_topic.py").read_text())
     args = (str(scene), "--quality", "preview", "--out", str(out), "--cache", str(cache))
@@ -152,6 +152,7 @@ def test_an_unchanged_narration_is_not_mixed_again(tmp_path, monkeypatch):
     third = decode_audio(out / "tiny-topic.mp4")
     assert len(third[0]) != len(second[0]) or not np.array_equal(third[0], second[0])
     assert len(list(cache.rglob("*.narration.*.m4a"))) == 1  # only the newest is kept
+    assert not list(cache.rglob(".*.m4a"))  # (nor a partial track)
 
 
 def test_failing_scene_names_the_line_and_keeps_the_old_video(tmp_path):

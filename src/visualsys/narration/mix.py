@@ -202,19 +202,37 @@ def level(speech: Speech, rate: int = TRACK_RATE) -> np.ndarray:
     return normalise(to_rate(speech.samples, speech.sample_rate, rate), rate)
 
 
-def place_pcm(clips: Iterable[tuple[float, np.ndarray]], total: float, rate: int) -> np.ndarray:
+def first_sample(start: float, rate: int) -> int:
+    """The sample a clip placed at ``start`` seconds begins on (pydub places clips by the millisecond)."""
+    return int(int(round(start * 1000)) * (rate / 1000.0))
+
+
+def place_pcm(clips: Iterable[tuple[float, np.ndarray]], total: float | None, rate: int,
+              begin: int = 0, end: int | None = None) -> np.ndarray:
     """Lay 16-bit clips already at ``rate`` on a silent bed ``total`` seconds long (pydub overlays).
 
-    Returns float32 samples, exactly ``round(total * rate)`` long.
+    Returns float32 samples ``[begin, end)`` of the bed (all of it by default:
+    exactly ``round(total * rate)``). A piece is the same samples as the whole
+    track cut there, so a track can be made a piece at a time while later
+    beats are still unknown (``total=None``: the bed's end is not known yet,
+    ``end`` is required). ``begin`` must fall on a millisecond, as every clip does.
     """
-    n = int(round(total * rate))
-    bed = _segment(np.zeros(n, "<i2"), rate)
+    n = int(round(total * rate)) if total is not None else end
+    if n is None:
+        raise ValueError("place_pcm needs the track's total or the piece's end")
+    end = n if end is None else min(end, n)
+    if begin * 1000 % rate:
+        raise ValueError(f"a piece must begin on a millisecond, not at sample {begin}")
+    bed = _segment(np.zeros(max(0, end - begin), "<i2"), rate)
     for start, pcm in clips:
-        bed = bed.overlay(_segment(pcm, rate), position=int(round(start * 1000)))
+        first = first_sample(start, rate)
+        lo, hi = max(first, begin), min(first + len(pcm), end)
+        if lo < hi:  # pydub overlays at a millisecond; from the piece's start, lo is on one
+            bed = bed.overlay(_segment(pcm[lo - first : hi - first], rate), position=(lo - begin) * 1000 // rate)
     out = np.frombuffer(bed.raw_data, dtype="<i2").astype(np.float32) / 32768.0
-    if len(out) < n:
-        out = np.pad(out, (0, n - len(out)))
-    return out[:n].astype(np.float32)
+    if len(out) < end - begin:  # (pydub rounds a bed's length to the millisecond when it overlays)
+        out = np.pad(out, (0, end - begin - len(out)))
+    return out[: end - begin].astype(np.float32)
 
 
 def narration_track(clips: Iterable[tuple[float, Speech]], total: float,

@@ -87,6 +87,29 @@ class TrackBuilder:
         last = self.keys[-1] if self.keys else self._code
         return hashlib.sha256(f"{last} {total!r} {len(self.keys)}".encode()).hexdigest()[:20]
 
+    @property
+    def putting_off(self) -> bool:
+        """Whether every beat so far is the last track's (and so none has been made yet)."""
+        return self._deferring
+
+    def settled(self) -> int:
+        """How many samples at the track's start are final: up to where the last added beat begins.
+
+        Beats come in order, so no later beat can reach back before it.
+        """
+        from .mix import first_sample
+
+        return first_sample(self._beats[-1][0], self.rate) if self._beats else 0
+
+    def piece(self, begin: int, end: int, total: float | None = None) -> np.ndarray:
+        """Samples ``[begin, end)`` of the track (``total`` seconds long, if known yet), as float32."""
+        from .mix import place_pcm
+
+        self._make_all()
+        starts = [start for start, _ in self._beats]
+        return place_pcm(zip(starts, self._clips, strict=True), total, self.rate,  # type: ignore[arg-type]
+                         begin, end)
+
     def track(self, total: float) -> np.ndarray:
         """The track, ``total`` seconds long, as float32 (making any beat still put off)."""
         from .mix import place_pcm

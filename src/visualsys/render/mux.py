@@ -28,25 +28,43 @@ def _aac_stream(dst: av.container.OutputContainer, rate: int) -> av.audio.stream
     return aout
 
 
-def _encode_into(dst: av.container.OutputContainer, aout: av.audio.stream.AudioStream, audio: np.ndarray,
-                 rate: int) -> None:
-    pts = 0
-    for i in range(0, len(audio), _CHUNK):
-        block = np.ascontiguousarray(audio[i : i + _CHUNK], dtype=np.float32).reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(block, format="flt", layout="mono")
-        frame.sample_rate = rate
-        frame.pts = pts
-        pts += block.shape[1]
-        for packet in aout.encode(frame):
-            dst.mux(packet)
-    for packet in aout.encode(None):
-        dst.mux(packet)
+class AacWriter:
+    """AAC of float32 mono samples at ``rate`` Hz into the container ``dst``, a piece at a time.
+
+    The encoder is given the same samples in the same 1024-sample frames
+    however the pieces are cut, so the packets are the same as writing the
+    whole track at once (a test checks it). :meth:`flush` after the last piece.
+    """
+
+    def __init__(self, dst: av.container.OutputContainer, rate: int) -> None:
+        self.dst, self.rate = dst, rate
+        self.stream = _aac_stream(dst, rate)
+        #: Samples written so far.
+        self.written = 0
+
+    def write(self, audio: np.ndarray) -> None:
+        """Encode the next ``audio`` samples."""
+        for i in range(0, len(audio), _CHUNK):
+            block = np.ascontiguousarray(audio[i : i + _CHUNK], dtype=np.float32).reshape(1, -1)
+            frame = av.AudioFrame.from_ndarray(block, format="flt", layout="mono")
+            frame.sample_rate = self.rate
+            frame.pts = self.written
+            self.written += block.shape[1]
+            for packet in self.stream.encode(frame):
+                self.dst.mux(packet)
+
+    def flush(self) -> None:
+        """Encode what the encoder still holds (after the last :meth:`write`)."""
+        for packet in self.stream.encode(None):
+            self.dst.mux(packet)
 
 
 def encode_audio(audio: np.ndarray, rate: int, out: Path) -> None:
     """Write ``audio`` (float32 mono at ``rate`` Hz) to ``out`` as AAC in an M4A, for :func:`mux` later."""
     with av.open(str(out), "w", format="mp4") as dst:
-        _encode_into(dst, _aac_stream(dst, rate), audio, rate)
+        aac = AacWriter(dst, rate)
+        aac.write(audio)
+        aac.flush()
 
 
 def _copy_packets(src: av.container.InputContainer, stream: av.stream.Stream, out: av.stream.Stream,
@@ -76,6 +94,7 @@ def mux(video_in: Path, audio: np.ndarray | Path, rate: int, out: Path) -> None:
                 _copy_packets(src, vin, vout, dst)
                 _copy_packets(encoded, ain, aout, dst)
             return
-        aac = _aac_stream(dst, rate)
+        aac = AacWriter(dst, rate)
         _copy_packets(src, vin, vout, dst)
-        _encode_into(dst, aac, audio, rate)
+        aac.write(audio)
+        aac.flush()

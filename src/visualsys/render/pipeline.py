@@ -61,7 +61,7 @@ from .chapters import YOUTUBE_MIN_CHAPTERS, Chapter, chapters_text, youtube_chap
 from .fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
 from .files import TMP_PREFIX, check_writable, file_mode
 from .lock import exclusive
-from .mux import encode_audio, mux
+from .mux import AacWriter, encode_audio, mux
 from .parallel import Sections, SharedNarrator, default_workers, merge, plan
 from .playkeys import KeyedNarrator, PlayKeys, attach, base_inputs, load_journal, save_journal
 from .presets import QUALITIES, Quality
@@ -438,7 +438,56 @@ def clip_cues(cues: list[captions.Cue], duration: float) -> list[captions.Cue]:
     return [replace(c, end=min(c.end, duration)) for c in cues if c.start < duration]
 
 
-def _mix_to_aac(track: TrackBuilder, duration: float, out: Path) -> Path:
+class _TrackStream:
+    """The narration track encoded to AAC while the scene still runs (call it from the mixer's thread).
+
+    As each beat begins, the track before it is final (:meth:`~.TrackBuilder.settled`)
+    and :meth:`beat` encodes it into ``path``, so when the scene ends only the
+    last beat is left to encode (:meth:`finish`). While the beats are the last
+    track's, nothing is encoded: that track may be reused whole.
+    """
+
+    def __init__(self, track: TrackBuilder, path: Path) -> None:
+        self.track, self.path = track, path
+        self._file: Any = None
+        self._aac: AacWriter | None = None
+
+    def beat(self) -> None:
+        """Encode the track up to the latest beat's start (once the beats differ from the last track's)."""
+        if self.track.putting_off:
+            return
+        if self._aac is None:
+            self._file = av.open(str(self.path), "w", format="mp4")
+            self._aac = AacWriter(self._file, self.track.rate)
+        end = self.track.settled()
+        if end > self._aac.written:
+            self._aac.write(self.track.piece(self._aac.written, end))
+
+    def finish(self, total: float, out: Path) -> None:
+        """Write the whole track, ``total`` seconds long, to ``out`` (what is encoded already, plus the rest)."""
+        n = int(round(total * self.track.rate))
+        if self._aac is None or self._aac.written > n:
+            self.discard()
+            encode_audio(self.track.track(total), self.track.rate, out)
+            return
+        self._aac.write(self.track.piece(self._aac.written, n, total))
+        self._aac.flush()
+        self._file.close()
+        self._file = self._aac = None
+        os.replace(self.path, out)
+
+    def discard(self) -> None:
+        """Close and remove the partial file, if any."""
+        if self._file is not None:
+            try:
+                self._file.close()
+            except Exception:  # noqa: BLE001 - a half-written file is removed either way
+                pass
+            self._file = self._aac = None
+        self.path.unlink(missing_ok=True)
+
+
+def _mix_to_aac(track: TrackBuilder, duration: float, out: Path, stream: _TrackStream | None = None) -> Path:
     """The narration track ``track`` was given, ``duration`` long, encoded to AAC: the M4A's path.
 
     The file is named ``<out stem>.<key>.m4a`` after everything the track is
@@ -447,14 +496,18 @@ def _mix_to_aac(track: TrackBuilder, duration: float, out: Path) -> Path:
     instead of encoding it again; its levelled clips are kept in
     :data:`CLIPS_DIR` for the next track. Beside it, ``<out stem>.<key>.json`` lists
     the key after each beat, which the next render's builder compares its
-    beats with (:func:`_last_track_keys`). Only the newest track is kept.
+    beats with (:func:`_last_track_keys`). Only the newest track is kept. With a
+    ``stream``, most of the track is encoded already.
     """
     done = out.with_name(f"{out.stem}.{track.key(duration)}.m4a")
     keys = done.with_suffix(".json")
     if not (done.exists() and keys.exists()):
         tmp = out.with_name(f".{done.name}.{os.getpid()}")
         try:
-            encode_audio(track.track(duration), TRACK_RATE, tmp)
+            if stream is not None:
+                stream.finish(duration, tmp)
+            else:
+                encode_audio(track.track(duration), TRACK_RATE, tmp)
             keys.write_text(json.dumps(track.keys), encoding="utf-8")
             os.replace(tmp, done)
         finally:
@@ -590,15 +643,21 @@ def render_topic(
             narration = media_dir / f"{slug}.narration.m4a"
             mixed: list[Future[Path]] = []
             track = TrackBuilder(TRACK_RATE, _last_track_keys(narration), clips_dir=media_dir / CLIPS_DIR)
+            stream = _TrackStream(track, media_dir / f"{TMP_PREFIX}{slug}.narration.{os.getpid()}.m4a")
+
+            def add_beat(beat: Any) -> None:
+                track.add(beat.start, beat.speech)
+                stream.beat()
 
             def level(beat: Any) -> None:
-                # each beat's clip is levelled in the mixer's thread while the scene goes on
-                mixer.submit(track.add, beat.start, beat.speech)
+                # each beat's clip is levelled, and the track before it encoded, in the mixer's thread
+                # while the scene goes on
+                mixer.submit(add_beat, beat)
 
             def mix(scene: ExplainerScene) -> None:
                 # in a thread, while other processes still draw and this one stitches and draws the storyboard
                 duration = int(round(scene.time * q.fps)) / q.fps
-                mixed.append(mixer.submit(_mix_to_aac, track, duration, narration))
+                mixed.append(mixer.submit(_mix_to_aac, track, duration, narration, stream))
 
             # at 1080p the track is encoded once the other processes finish drawing, so their frame
             # buffers and its arrays are not all in memory at once
@@ -658,6 +717,7 @@ def render_topic(
             times["total"] = time.perf_counter() - t0
         finally:
             mixer.shutdown(wait=True)
+            stream.discard()
             reporter.end()
     return RenderResult(slug, targets, duration, frames, chapters, poster_time, times,
                         narrator.synth_calls - calls_before, run.plays, len(run.drawn), run.workers,
