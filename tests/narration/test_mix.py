@@ -166,7 +166,7 @@ def test_a_track_made_in_pieces_is_the_whole_track_cut_there():
     # cut where each beat starts (what a render knows as the beats come), and once mid-clip
     cuts = [0, first_sample(1.0004, TRACK_RATE), 96_000, first_sample(2.5, TRACK_RATE), len(whole)]
     pieces = [place_pcm(clips[:i + 1], None if i < 3 else total, TRACK_RATE, a, b)
-              for i, (a, b) in enumerate(zip(cuts, cuts[1:]))]
+              for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False))]
     assert np.array_equal(np.concatenate(pieces), whole)
     with pytest.raises(ValueError, match="millisecond"):
         place_pcm(clips, total, TRACK_RATE, 100, 200)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import enum
 import types
 
@@ -11,7 +10,7 @@ import pytest
 from manim import BLUE, Circle, Code, Dot, Square, Text, VGroup
 from manim.mobject.mobject import Mobject
 
-from visualsys.primitives import BTree, BTreeState, Cluster, ClusterState, HashRing, RingState
+from visualsys.primitives import BTree, BTreeState, Cluster, ClusterState, HashRing
 from visualsys.render import fastcopy
 from visualsys.render.fastpaths import fast_paths
 
@@ -20,7 +19,7 @@ MANIM_DEEPCOPY = Mobject.__deepcopy__  # (outside fast_paths: Manim's own)
 
 
 def same(first, second):
-    """``second`` is ``first`` copied: equal values, the same things shared, mutable things paired one to one."""
+    """``second`` is ``first`` copied: equal values, the same sharing, mutable things paired one to one."""
     pairs: dict[int, object] = {}
     todo = [(first, second, "copy")]
     while todo:
@@ -36,7 +35,8 @@ def same(first, second):
         elif isinstance(a, (int, str, bool, bytes, complex, type(None))):
             assert a == b, path
         elif isinstance(a, np.ndarray):
-            assert (a.dtype, a.shape, a.strides, a.tobytes()) == (b.dtype, b.shape, b.strides, b.tobytes()), path
+            assert (a.dtype, a.shape, a.strides) == (b.dtype, b.shape, b.strides), path
+            assert a.tobytes() == b.tobytes(), path
         elif isinstance(a, np.generic):
             assert a.tobytes() == b.tobytes(), path
         elif isinstance(a, (types.FunctionType, types.BuiltinFunctionType, type, enum.Enum)):
@@ -46,12 +46,13 @@ def same(first, second):
             todo.append((a.__self__, b.__self__, f"{path}.__self__"))
         elif isinstance(a, (list, tuple)):
             assert len(a) == len(b), path
-            todo.extend((x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b)))
+            todo.extend((x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True)))
         elif isinstance(a, dict):
             assert list(a) == list(b), path
             todo.extend((a[k], b[k], f"{path}[{k!r}]") for k in a)
-        if hasattr(a, "__dict__") and not isinstance(a, (type, types.FunctionType, types.MethodType, enum.Enum)):
-            assert list(vars(a)) == list(vars(b)), f"{path}: attributes {list(vars(a))} vs {list(vars(b))}"
+        shared = (type, types.FunctionType, types.MethodType, enum.Enum)
+        if hasattr(a, "__dict__") and not isinstance(a, shared):
+            assert list(vars(a)) == list(vars(b)), f"{path}: attributes differ"
             todo.extend((vars(a)[k], vars(b)[k], f"{path}.{k}") for k in vars(a))
 
 

@@ -228,7 +228,8 @@ def place_pcm(clips: Iterable[tuple[float, np.ndarray]], total: float | None, ra
         first = first_sample(start, rate)
         lo, hi = max(first, begin), min(first + len(pcm), end)
         if lo < hi:  # pydub overlays at a millisecond; from the piece's start, lo is on one
-            bed = bed.overlay(_segment(pcm[lo - first : hi - first], rate), position=(lo - begin) * 1000 // rate)
+            piece = _segment(pcm[lo - first : hi - first], rate)
+            bed = bed.overlay(piece, position=(lo - begin) * 1000 // rate)
     out = np.frombuffer(bed.raw_data, dtype="<i2").astype(np.float32) / 32768.0
     if len(out) < end - begin:  # (pydub rounds a bed's length to the millisecond when it overlays)
         out = np.pad(out, (0, end - begin - len(out)))

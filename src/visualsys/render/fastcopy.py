@@ -75,7 +75,8 @@ def _plain(kind: type) -> bool:
     ``__deepcopy__``, reduce, ``__getstate__``/``__setstate__``, ``__slots__``,
     ``__getattr__`` or registered copier, and no built-in base but ``object``.
     """
-    if type(kind) is not type or kind in getattr(copy, "_deepcopy_dispatch", {}) or kind in copyreg.dispatch_table:
+    copiers = getattr(copy, "_deepcopy_dispatch", {})
+    if type(kind) is not type or kind in copiers or kind in copyreg.dispatch_table:
         return False
     for klass in kind.__mro__[:-1]:
         if klass.__module__ == "builtins" or "__slots__" in vars(klass):

@@ -395,7 +395,7 @@ def _seal_once_enqueued(self: Any) -> None:
 
 @contextmanager
 def fast_paths() -> Iterator[None]:
-    """For the block: faster copies (glyphs share their parsed SVG), the play hash skips it, SVG files are locked."""
+    """For the block: faster copies (sharing glyphs' parsed SVG), a faster play hash, SVG files locked."""
     patches: list[tuple[type, str, Any]] = [
         (Mobject, "__deepcopy__", fastcopy.mobject_deepcopy),
         (VMobjectFromSVGPath, "__deepcopy__", _svg_path_deepcopy),

@@ -464,7 +464,7 @@ class _TrackStream:
             self._aac.write(self.track.piece(self._aac.written, end))
 
     def finish(self, total: float, out: Path) -> None:
-        """Write the whole track, ``total`` seconds long, to ``out`` (what is encoded already, plus the rest)."""
+        """Write the whole track, ``total`` seconds long, to ``out`` (what is encoded, plus the rest)."""
         n = int(round(total * self.track.rate))
         if self._aac is None or self._aac.written > n:
             self.discard()
