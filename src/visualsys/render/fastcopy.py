@@ -18,12 +18,19 @@ what ``deepcopy`` would do:
 * a plain numeric array is ``array.copy(order="K")`` (what
   ``ndarray.__deepcopy__`` does) and is entered in the memo, so an array
   met twice is copied once, as ``deepcopy`` does;
-* everything else (lists of submobjects, colours, models, functions) goes
-  to :func:`copy.deepcopy` with the shared memo, as before.
+* a list or dict is a new one entered in the memo, its items copied by
+  these rules (what ``deepcopy``'s own list and dict copiers do);
+* a mobject in it (a submobject) is copied by its ``__deepcopy__``;
+* a plain object (a colour, a state model: ``object``'s reduce protocol
+  with nothing overridden) is a new instance of its class, entered in the
+  memo, given its ``__dict__`` copied (what ``deepcopy``'s ``_reconstruct``
+  does for it);
+* anything else goes to :func:`copy.deepcopy` with the shared memo.
 
-An attribute is stored the way Manim stores it (``setattr``) when the class
-could tell the difference (a ``__setattr__`` of its own, or a data
-descriptor of that name); otherwise straight into the new ``__dict__``.
+Everything already in the memo is the memo's, as in ``deepcopy``.
+
+Attributes are set with ``setattr``, in the original's order, as Manim sets
+them (so the copy's attributes are laid out as Manim's copy's are).
 ``tests/render/test_fastcopy.py`` compares copies made both ways, value by
 value and sharing by sharing, and ``tests/render/test_perf_exact.py`` whole
 renders frame by frame.
@@ -42,7 +49,6 @@ from manim.mobject.mobject import Mobject
 _AS_IS, _ARRAY, _LIST, _DICT, _MOBJECT, _PLAIN, _DEEPCOPY = range(7)
 _ATOMIC = (type(None), int, float, bool, complex, str, bytes)
 _NIL = object()
-_NEEDS_SETATTR: dict[type, frozenset[str] | None] = {}
 _HOW: dict[type, int] = {}
 
 
@@ -125,31 +131,13 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
     return copy.deepcopy(value, memo)
 
 
-def _setattr_names(cls: type) -> frozenset[str] | None:
-    """Attribute names ``setattr`` on a ``cls`` would not simply store (``None``: every name)."""
-    if cls not in _NEEDS_SETATTR:
-        if cls.__setattr__ is not object.__setattr__:
-            _NEEDS_SETATTR[cls] = None
-        else:
-            _NEEDS_SETATTR[cls] = frozenset(
-                name for klass in cls.__mro__ for name, value in vars(klass).items()
-                if hasattr(type(value), "__set__") or hasattr(type(value), "__delete__"))
-    return _NEEDS_SETATTR[cls]
-
-
 def mobject_deepcopy(self: Mobject, memo: dict[int, Any]) -> Mobject:
     """``Mobject.__deepcopy__``: the same copy, with ``deepcopy``'s per-value dispatch decided per type."""
     cls = self.__class__
     result = cls.__new__(cls)
     memo[id(self)] = result
-    special = _setattr_names(cls)
-    store = result.__dict__
     for key, value in self.__dict__.items():
-        new = value if _HOW.get(type(value)) == _AS_IS else _copy(value, memo)
-        if special is None or key in special:
-            setattr(result, key, new)
-        else:
-            store[key] = new
+        setattr(result, key, value if _HOW.get(type(value)) == _AS_IS else _copy(value, memo))
     result.original_id = str(id(self))
     return result
 
