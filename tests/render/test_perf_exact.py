@@ -40,10 +40,12 @@ from manim import (
     tempconfig,
 )
 from manim.camera.camera import Camera
+from manim.mobject.mobject import Mobject
 
 from visualsys import ExplainerScene, theme
 from visualsys.narration import Narrator
 from visualsys.narration.voices import SilentService
+from visualsys.render import fastcopy
 from visualsys.render.fastpaths import FastCamera, SectionRenderer, fast_paths, stitch
 from visualsys.render.parallel import merge, plan
 from visualsys.render.pipeline import PARENT_EXTRA_SHARE, run_scene
@@ -207,9 +209,29 @@ def test_fast_paths_share_the_parsed_svg_and_restore_manim():
         assert np.array_equal(clone.points, glyph.points) and clone.points is not glyph.points
         assert "path_obj" in hashing.KEYS_TO_FILTER_OUT
     assert "__deepcopy__" not in VMobjectFromSVGPath.__dict__
+    assert Mobject.__deepcopy__ is not fastcopy.mobject_deepcopy  # Manim's own again
     assert "path_obj" not in hashing.KEYS_TO_FILTER_OUT
     with tempconfig({"media_dir": "/tmp/visualsys-test-media"}):
         assert Text("copy me").copy().submobjects[0].path_obj is not text.submobjects[0].path_obj
+
+
+def test_a_text_svg_is_trimmed_once_then_left_alone(tmp_path, monkeypatch):
+    import inspect
+
+    from manimpango.utils import PangoUtils
+
+    from visualsys.render import fastpaths
+
+    assert fastpaths._DANGLING_M.pattern in inspect.getsource(PangoUtils.remove_last_M)  # manimpango's own
+    svg = tmp_path / "text.svg"
+    svg.write_text('<path d="M 1 2 L 3 4 Z M 5 6 "/>\n')
+    with fast_paths():
+        PangoUtils.remove_last_M(str(svg))
+        assert svg.read_text() == '<path d="M 1 2 L 3 4 Z "/>\n'
+        monkeypatch.setattr(fastpaths.shutil, "copyfile", lambda *a: pytest.fail("trimmed twice"))
+        PangoUtils.remove_last_M(str(svg))  # nothing left to trim: not even a scratch copy
+    assert svg.read_text() == '<path d="M 1 2 L 3 4 Z "/>\n'
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(fastpaths.TMP_SEGMENT)]  # no scratch left
 
 
 # -- whole renders against stock Manim ------------------------------------------------------

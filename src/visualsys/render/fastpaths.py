@@ -39,6 +39,7 @@ import io
 import itertools
 import os
 import pickle
+import re
 import shutil
 import weakref
 from collections.abc import Callable, Iterator
@@ -294,17 +295,24 @@ def _parsed_once(locked: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return generate_mobject
 
 
+#: What manimpango's ``remove_last_M`` removes from a text's SVG (a path's last, empty ``M``).
+_DANGLING_M = re.compile(r'Z M [^A-Za-z]*? "\/>')
+
+
 def _locked_remove_last_m(original: Callable[[str], None]) -> Callable[[str], None]:
     """Manimpango's ``remove_last_M`` (run on every text, cached or not) made safe for several processes.
 
     The original rewrites the SVG in place, truncating it first: a process
     parsing the same file at that moment reads nothing. Here it runs on a
     private copy, under the folder's lock, and the copy replaces the file only
-    if it changed (from the second time on it never does).
+    if it changed. From the second time on it never does: a file without
+    what it removes (:data:`_DANGLING_M`, its pattern) is left alone at once.
     """
 
     def locked_remove_last_m(file_name: str) -> None:
         path = Path(file_name)
+        if _DANGLING_M.search(path.read_text()) is None:
+            return  # done already (its files are only ever replaced whole, so reading needs no lock)
         with _folder_lock(path.parent):
             scratch = path.with_name(f"{TMP_SEGMENT}{os.getpid()}-{path.name}")
             shutil.copyfile(path, scratch)
