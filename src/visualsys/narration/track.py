@@ -101,8 +101,11 @@ class TrackBuilder:
 
         return first_sample(self._beats[-1][0], self.rate) if self._beats else 0
 
-    def piece(self, begin: int, end: int, total: float | None = None) -> np.ndarray:
-        """Samples ``[begin, end)`` of the track (``total`` seconds long, if known yet), as float32."""
+    def piece(self, begin: int, end: int | None, total: float | None = None) -> np.ndarray:
+        """Samples ``[begin, end)`` of the track (``total`` seconds long, if known yet), as float32.
+
+        Makes any beat still put off. ``end=None`` is the track's end (``total`` is then required).
+        """
         from .mix import place_pcm
 
         self._make_all()
@@ -112,11 +115,7 @@ class TrackBuilder:
 
     def track(self, total: float) -> np.ndarray:
         """The track, ``total`` seconds long, as float32 (making any beat still put off)."""
-        from .mix import place_pcm
-
-        self._make_all()
-        starts = [start for start, _ in self._beats]
-        return place_pcm(zip(starts, self._clips, strict=True), total, self.rate)  # type: ignore[arg-type]
+        return self.piece(0, None, total)
 
     def prune(self) -> None:
         """Remove from ``clips_dir`` every levelled clip this track does not use."""

@@ -123,7 +123,7 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
         new = memo[id(value)] = value.__deepcopy__(memo)
         return new
     if how == _PLAIN:
-        new = memo[id(value)] = kind.__new__(kind)
+        new = memo[id(value)] = object.__new__(kind)  # (a plain class: its __new__ is object's)
         state = value.__dict__
         if state:
             new.__dict__.update(_copy(state, memo))
