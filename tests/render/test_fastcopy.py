@@ -133,10 +133,3 @@ def test_what_deepcopy_would_share_or_copy_is_shared_or_copied():
     assert ours.original_id == str(id(original))
     ours.points[0, 0] += 1
     assert ours.points[0, 0] != original.points[0, 0]
-
-
-def test_text_copies_share_the_parsed_svg_as_before():
-    text = Text("shared parse")
-    _, ours = both(text)
-    glyph, copied = text.family_members_with_points()[0], ours.family_members_with_points()[0]
-    assert copied.path_obj is glyph.path_obj and copied is not glyph

@@ -64,7 +64,7 @@ def _how(kind: type) -> int:
             how = _LIST
         elif kind is dict:
             how = _DICT
-        elif issubclass(kind, Mobject) and kind.__deepcopy__ in MOBJECT_COPIES:
+        elif issubclass(kind, Mobject):  # its own __deepcopy__, as deepcopy calls it
             how = _MOBJECT
         elif _plain(kind):
             how = _PLAIN
@@ -142,9 +142,4 @@ def mobject_deepcopy(self: Mobject, memo: dict[int, Any]) -> Mobject:
     return result
 
 
-#: ``__deepcopy__`` methods that are :func:`mobject_deepcopy` (Manim's, once patched, or one that
-#: calls it after sharing something in the memo, as :mod:`.fastpaths` does for parsed SVG).
-MOBJECT_COPIES: set[Any] = {mobject_deepcopy}
-
-
-__all__ = ["MOBJECT_COPIES", "mobject_deepcopy"]
+__all__ = ["mobject_deepcopy"]

@@ -194,9 +194,6 @@ def _svg_path_deepcopy(self: VMobjectFromSVGPath, memo: dict[int, Any]) -> VMobj
     return Mobject.__deepcopy__(self, memo)
 
 
-fastcopy.MOBJECT_COPIES.add(_svg_path_deepcopy)
-
-
 def _locked(original: Callable[..., str]) -> Callable[..., str]:
     """``Text._text2svg`` made safe for several processes sharing a text folder.
 

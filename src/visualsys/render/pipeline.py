@@ -487,7 +487,7 @@ class _TrackStream:
         self.path.unlink(missing_ok=True)
 
 
-def _mix_to_aac(track: TrackBuilder, duration: float, out: Path, stream: _TrackStream | None = None) -> Path:
+def _mix_to_aac(track: TrackBuilder, duration: float, out: Path, stream: _TrackStream) -> Path:
     """The narration track ``track`` was given, ``duration`` long, encoded to AAC: the M4A's path.
 
     The file is named ``<out stem>.<key>.m4a`` after everything the track is
@@ -496,18 +496,15 @@ def _mix_to_aac(track: TrackBuilder, duration: float, out: Path, stream: _TrackS
     instead of encoding it again; its levelled clips are kept in
     :data:`CLIPS_DIR` for the next track. Beside it, ``<out stem>.<key>.json`` lists
     the key after each beat, which the next render's builder compares its
-    beats with (:func:`_last_track_keys`). Only the newest track is kept. With a
-    ``stream``, most of the track is encoded already.
+    beats with (:func:`_last_track_keys`). Only the newest track is kept.
+    ``stream`` has most of the track encoded already (:meth:`_TrackStream.finish`).
     """
     done = out.with_name(f"{out.stem}.{track.key(duration)}.m4a")
     keys = done.with_suffix(".json")
     if not (done.exists() and keys.exists()):
         tmp = out.with_name(f".{done.name}.{os.getpid()}")
         try:
-            if stream is not None:
-                stream.finish(duration, tmp)
-            else:
-                encode_audio(track.track(duration), TRACK_RATE, tmp)
+            stream.finish(duration, tmp)
             keys.write_text(json.dumps(track.keys), encoding="utf-8")
             os.replace(tmp, done)
         finally:
@@ -659,8 +656,8 @@ def render_topic(
                 duration = int(round(scene.time * q.fps)) / q.fps
                 mixed.append(mixer.submit(_mix_to_aac, track, duration, narration, stream))
 
-            # at 1080p the track is encoded once the other processes finish drawing, so their frame
-            # buffers and its arrays are not all in memory at once
+            # at 1080p the track's last stretch is encoded (and its clips let go) once the other
+            # processes finish drawing, not while their frame buffers are in memory
             run = run_scene(entry.scene, q, narrator, media_dir, slug, reporter,
                             workers=workers, expected_frames=expected, on_beat=level,
                             when_started=lambda: mixer.submit(_warm_mixer),

@@ -38,7 +38,8 @@ class Quality:
     crf: int = 23
     #: Rough share of a serial render spent replaying the scene (not drawing): balances parallel sections.
     replay_share: float = 0.2
-    #: Mix the narration while other processes still draw (faster; at 1080p it would exceed 1 GB).
+    #: Finish the narration track while other processes still draw (at 1080p: once they are done, so
+    #: their frame buffers and the clips are not in memory together; the peak stays under 1 GB).
     mix_while_drawing: bool = True
     #: x264's threads per segment encoder (0: x264 decides). One is enough where drawing is the
     #: bottleneck, and spends less CPU (no frame threads to start and keep in step for each play).
